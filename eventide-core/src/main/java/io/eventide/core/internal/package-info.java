@@ -1,0 +1,2 @@
+/** Internals of eventide-core; not API. */
+package io.eventide.core.internal;

@@ -1,0 +1,354 @@
+package io.eventide.core.net;
+
+import io.eventide.core.EventLoop;
+import io.eventide.core.LoopGroup;
+import io.eventide.core.Promise;
+import io.eventide.core.spi.IoHandler;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A TCP server over a {@link LoopGroup}: Node's {@code net.Server}, on every core.
+ *
+ * <pre>{@code
+ * TcpServer.create(group, TcpOptions.defaults(), conn -> conn.onData(conn::write))
+ *          .listen("127.0.0.1", 7000).join();
+ * }</pre>
+ *
+ * <p>Two ways to spread connections over loops (measure both for your workload):
+ * <ul>
+ *   <li>default: one listener on the first loop accepts and deals connections round-robin to the
+ *       loops, skipping loops at their connection cap;</li>
+ *   <li>{@link TcpOptions#reusePort()}: one SO_REUSEPORT listener per loop; the kernel spreads
+ *       connections by hash, and no connection crosses threads.</li>
+ * </ul>
+ * Each loop holds at most {@link TcpOptions#maxConnectionsPerLoop()} connections; past that a new
+ * connection is closed at once and counted in {@link #rejected()}. On the group's graceful close the
+ * server stops accepting and asks each connection to finish ({@link Connection#onShutdown}, by
+ * default {@link Connection#end()}).
+ *
+ * <p><b>Threading:</b> any thread may call {@link #listen} and {@link #close}; the connection
+ * handler runs on the connection's loop.
+ */
+public final class TcpServer {
+    private final LoopGroup group;
+    private final TcpOptions options;
+    private final Consumer<Connection> handler;
+    private final PerLoop[] perLoop;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final AtomicInteger rr = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile int port = -1;
+    private volatile boolean closed;
+
+    private TcpServer(LoopGroup group, TcpOptions options, Consumer<Connection> handler) {
+        this.group = group;
+        this.options = options;
+        this.handler = handler;
+        this.perLoop = new PerLoop[group.size()];
+        for (int i = 0; i < perLoop.length; i++) {
+            perLoop[i] = new PerLoop(group.loop(i));
+        }
+    }
+
+    /**
+     * @param group the loops that will own the connections
+     * @param options settings
+     * @param handler called on the connection's loop for each new connection
+     * @return a server, not yet listening
+     */
+    public static TcpServer create(LoopGroup group, TcpOptions options, Consumer<Connection> handler) {
+        return new TcpServer(Objects.requireNonNull(group), Objects.requireNonNull(options),
+                Objects.requireNonNull(handler));
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @param host address to bind, e.g. {@code "127.0.0.1"} or {@code "0.0.0.0"}
+     * @param port port, 0 for any free one (see {@link #port()})
+     * @return completes (on the first loop) when every listener is bound
+     */
+    public Promise<TcpServer> listen(String host, int port) {
+        EventLoop first = group.loop(0);
+        Promise<TcpServer> result = first.promise();
+        first.execute(() -> {
+            try {
+                if (options.reusePort()) {
+                    bindReusePort(host, port, result);
+                } else {
+                    Listener l = bind(first, host, port, false);
+                    this.port = l.port();
+                    result.resolve(this);
+                }
+            } catch (IOException | RuntimeException e) {
+                result.reject(new io.eventide.core.EventideException("cannot listen on " + host + ":" + port + ": " + e, e));
+            }
+        });
+        return result;
+    }
+
+    private void bindReusePort(String host, int wanted, Promise<TcpServer> result) throws IOException {
+        Listener firstListener = bind(group.loop(0), host, wanted, true);
+        int bound = firstListener.port();
+        this.port = bound;
+        AtomicInteger left = new AtomicInteger(group.size() - 1);
+        if (left.get() == 0) {
+            result.resolve(this);
+        }
+        for (int i = 1; i < group.size(); i++) {
+            EventLoop l = group.loop(i);
+            l.execute(() -> {
+                try {
+                    bind(l, host, bound, true);
+                    if (left.decrementAndGet() == 0) {
+                        result.resolve(this);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    result.reject(new io.eventide.core.EventideException("cannot listen on " + host + ":" + bound
+                            + " with SO_REUSEPORT: " + e, e));
+                }
+            });
+        }
+    }
+
+    private Listener bind(EventLoop loop, String host, int port, boolean reusePort) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(new InetSocketAddress(host, port), options.backlog());
+            Listener l = new Listener(loop, ch, reusePort);
+            l.key = loop.register(ch, SelectionKey.OP_ACCEPT, l);
+            synchronized (listeners) {
+                listeners.add(l);
+            }
+            loop.onShutdown(this::shutdownLoop);
+            return l;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** @return the bound port, or -1 before {@link #listen} completed */
+    public int port() {
+        return port;
+    }
+
+    /** @return connections accepted so far */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** @return connections closed at once because their loop was at its cap */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** @return connections open now, across loops */
+    public int connections() {
+        int n = 0;
+        for (PerLoop p : perLoop) {
+            n += p.count.get();
+        }
+        return n;
+    }
+
+    /**
+     * Stops accepting. Open connections are left alone (close them, or close the group).
+     *
+     * @return completes on the first loop once every listener is closed
+     */
+    public Promise<Void> close() {
+        closed = true;
+        List<Listener> ls;
+        synchronized (listeners) {
+            ls = new ArrayList<>(listeners);
+            listeners.clear();
+        }
+        EventLoop first = group.loop(0);
+        Promise<Void> done = first.promise();
+        AtomicInteger left = new AtomicInteger(ls.size());
+        if (ls.isEmpty()) {
+            done.resolve(null);
+        }
+        for (Listener l : ls) {
+            l.loop.execute(() -> {
+                l.closeChannel();
+                if (left.decrementAndGet() == 0) {
+                    done.resolve(null);
+                }
+            });
+        }
+        return done;
+    }
+
+    private void shutdownLoop() {
+        // Runs on each loop that has a listener (and so, with round-robin, on loop 0 only): stop
+        // accepting, then ask every connection of every loop to finish.
+        close();
+        for (PerLoop p : perLoop) {
+            p.loop.execute(p::shutdownConnections);
+        }
+    }
+
+    private void accepted(EventLoop acceptLoop, SocketChannel ch) {
+        int start = options.reusePort() ? indexOf(acceptLoop) : Math.floorMod(rr.getAndIncrement(), perLoop.length);
+        for (int i = 0; i < perLoop.length; i++) {
+            PerLoop target = perLoop[(start + i) % perLoop.length];
+            if (target.count.incrementAndGet() <= options.maxConnectionsPerLoop()) {
+                accepted.incrementAndGet();
+                if (target.loop == acceptLoop) {
+                    target.init(ch);
+                } else {
+                    target.loop.execute(() -> target.init(ch));
+                }
+                return;
+            }
+            target.count.decrementAndGet();
+            if (options.reusePort()) {
+                break; // the kernel chose this loop; do not move connections across threads
+            }
+        }
+        rejected.incrementAndGet();
+        closeQuietly(ch);
+    }
+
+    private int indexOf(EventLoop loop) {
+        for (int i = 0; i < perLoop.length; i++) {
+            if (perLoop[i].loop == loop) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("not a loop of this server's group: " + loop);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // Refusing a connection: if even close fails there is nobody to tell.
+        }
+    }
+
+    /** Per-loop bookkeeping: the connections a loop owns. Loop-confined except {@code count}. */
+    private final class PerLoop implements Connection.ConnectionListener {
+        private final EventLoop loop;
+        private final AtomicInteger count = new AtomicInteger();
+        private final HashSet<Connection> open = new HashSet<>();
+
+        PerLoop(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void init(SocketChannel ch) {
+            Connection c = new Connection(loop, ch, options, this);
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+                if (options.keepAlive()) {
+                    ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                }
+                c.open(SelectionKey.OP_READ);
+            } catch (IOException e) {
+                count.decrementAndGet();
+                closeQuietly(ch);
+                return;
+            }
+            open.add(c);
+            try {
+                handler.accept(c);
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError vme) {
+                    throw vme;
+                }
+                loop.reportUncaught(t);
+                c.destroy(t);
+            }
+        }
+
+        @Override
+        public void closed(Connection c) {
+            if (open.remove(c)) {
+                count.decrementAndGet();
+            }
+        }
+
+        void shutdownConnections() {
+            for (Connection c : open.toArray(new Connection[0])) {
+                c.shutdownRequested();
+            }
+        }
+    }
+
+    /** A bound listening socket registered on one loop. */
+    private final class Listener implements IoHandler {
+        private final EventLoop loop;
+        private final ServerSocketChannel channel;
+        private SelectionKey key;
+
+        Listener(EventLoop loop, ServerSocketChannel channel, boolean reusePort) {
+            this.loop = loop;
+            this.channel = channel;
+        }
+
+        int port() {
+            return channel.socket().getLocalPort();
+        }
+
+        @Override
+        public void ready(SelectionKey k, int ops) {
+            // Accept a bounded batch per event so one busy listener cannot starve the loop's sockets.
+            for (int i = 0; i < 64 && !closed; i++) {
+                SocketChannel ch;
+                try {
+                    ch = channel.accept();
+                } catch (IOException e) {
+                    // EMFILE and friends: keep the listener; log and retry on the next event.
+                    System.getLogger("io.eventide.net").log(Level.WARNING, "accept failed on port " + port + ": " + e);
+                    return;
+                }
+                if (ch == null) {
+                    return;
+                }
+                accepted(loop, ch);
+            }
+        }
+
+        void closeChannel() {
+            if (key != null) {
+                key.cancel();
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                System.getLogger("io.eventide.net").log(Level.DEBUG, "closing listener failed", e);
+            }
+        }
+
+        @Override
+        public void forceClose() {
+            closeChannel();
+        }
+
+        @Override
+        public String handlerName() {
+            return "tcp-listener:" + port;
+        }
+    }
+}

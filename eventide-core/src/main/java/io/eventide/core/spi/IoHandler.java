@@ -1,0 +1,35 @@
+package io.eventide.core.spi;
+
+import java.nio.channels.SelectionKey;
+
+/**
+ * What a transport attaches to a channel registered on an {@link io.eventide.core.EventLoop}: the
+ * loop calls it when the channel is ready. TCP connections, listeners and HTTP connections are
+ * {@code IoHandler}s.
+ *
+ * <p><b>Threading:</b> loop-confined. Every method is called on the owning loop's thread, one at a
+ * time; implementations need no locks for their own state.
+ */
+public interface IoHandler {
+
+    /**
+     * The channel is ready for the operations in {@code readyOps}.
+     *
+     * @param key the key the channel was registered with
+     * @param readyOps the ready set ({@link SelectionKey#OP_READ} etc.)
+     */
+    void ready(SelectionKey key, int readyOps);
+
+    /**
+     * The loop is shutting down and the channel must be released now. Called at most once, after
+     * the application's graceful close deadline has passed.
+     */
+    void forceClose();
+
+    /**
+     * Name shown by the watchdog when this handler holds the loop too long.
+     *
+     * @return a short human-readable name, e.g. {@code "tcp-connection#42 (EchoServer)"}
+     */
+    String handlerName();
+}

@@ -1,0 +1,41 @@
+package io.eventide.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class WatchdogTest {
+    @Test
+    void aBlockedTaskIsReportedOnceWithItsHandlerNameAndStack() throws Exception {
+        CompletableFuture<BlockedLoopReport> report = new CompletableFuture<>();
+        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(report::complete);
+        try (LoopGroup g = LoopGroup.create(opts)) {
+            CountDownLatch unblocked = new CountDownLatch(1);
+            // The task blocks until the watchdog has reported it: no sleep, no timing assumption.
+            g.loop(0).execute("render-report-handler", () -> {
+                report.join();
+                unblocked.countDown();
+            });
+            BlockedLoopReport r = report.join();
+            unblocked.await();
+            assertThat(r.handler()).isEqualTo("render-report-handler");
+            assertThat(r.loopName()).isEqualTo(g.loop(0).name());
+            assertThat(r.blockedFor()).isGreaterThanOrEqualTo(Duration.ofMillis(20));
+            assertThat(r.stack()).anySatisfy(e -> assertThat(e.getClassName()).contains("WatchdogTest"));
+            assertThat(r.describe()).contains("render-report-handler");
+            CompletableFuture<Long> reports = new CompletableFuture<>();
+            g.loop(0).execute(() -> reports.complete(g.watchdogReports()));
+            assertThat(reports.join()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void lambdaHandlersAreNamedAfterTheirClass() {
+        Runnable r = () -> { };
+        assertThat(Watchdog.describe(r)).startsWith(WatchdogTest.class.getName()).endsWith("(lambda)");
+    }
+}
