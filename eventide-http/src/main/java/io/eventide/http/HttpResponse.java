@@ -1,0 +1,283 @@
+package io.eventide.http;
+
+import io.eventide.core.EventLoop;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The response to one request, written as a whole ({@link #end(String)}) or streamed
+ * ({@link #write} ... {@link #end()}) with backpressure: {@code write} returns false once the
+ * connection's queue passed its high watermark, and {@link #onDrain} says when to go on.
+ *
+ * <p>Framing is chosen when the head goes out: an {@code end(body)} without earlier writes sends
+ * {@code Content-Length}; streaming sends {@code Transfer-Encoding: chunked} to HTTP/1.1 clients
+ * (unless the handler set a Content-Length) and closes the connection to mark the end for HTTP/1.0
+ * clients. Responses to {@code HEAD}, and 204 and 304 responses, carry no body. Pipelined requests
+ * are answered strictly in order: a later request is not read before this response ends.
+ *
+ * <p><b>Threading:</b> loop-confined: call it on {@link #loop()}'s thread (for work done
+ * elsewhere, hop back with {@code loop().execute}).
+ */
+public final class HttpResponse {
+    private final Http1ServerConnection conn;
+    private final HttpRequest req;
+    private int status = 200;
+    private HttpHeaders headers;
+    private HttpHeaders trailers;
+    private String contentType;
+    private Runnable onDrain;
+    private List<Runnable> onFinish;
+    boolean committed;
+    boolean ended;
+    boolean chunked;
+    long declaredLength = -1;
+
+    HttpResponse(Http1ServerConnection conn, HttpRequest req) {
+        this.conn = conn;
+        this.req = req;
+    }
+
+    /** @param code the status, 100..599 @return this response */
+    public HttpResponse status(int code) {
+        checkNotCommitted();
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("status must be 200..599: " + code);
+        }
+        this.status = code;
+        return this;
+    }
+
+    /** @return the status */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * Sets a header, replacing earlier values. {@code Content-Length} is honoured: the body must
+     * then have exactly that length.
+     *
+     * @param name header name
+     * @param value header value (no CR or LF)
+     * @return this response
+     */
+    public HttpResponse header(String name, String value) {
+        checkNotCommitted();
+        checkValue(name);
+        checkValue(value);
+        if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
+            contentType = value;
+            return this;
+        }
+        if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+            declaredLength = Long.parseLong(value.trim());
+            return this;
+        }
+        headers().set(name, value);
+        return this;
+    }
+
+    /**
+     * Adds a header value (for repeatable fields such as {@code Set-Cookie}).
+     *
+     * @param name header name
+     * @param value header value
+     * @return this response
+     */
+    public HttpResponse addHeader(String name, String value) {
+        checkNotCommitted();
+        checkValue(name);
+        checkValue(value);
+        headers().add(name, value);
+        return this;
+    }
+
+    private static void checkValue(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("header names and values must not contain CR, LF or NUL");
+            }
+        }
+    }
+
+    /** @return the headers set so far (excluding Content-Type and Content-Length) */
+    public HttpHeaders headers() {
+        if (headers == null) {
+            headers = new HttpHeaders(4);
+        }
+        return headers;
+    }
+
+    HttpHeaders headersOrNull() {
+        return headers;
+    }
+
+    /** @param type the Content-Type @return this response */
+    public HttpResponse contentType(String type) {
+        return header(HttpHeaders.CONTENT_TYPE, type);
+    }
+
+    String contentTypeValue() {
+        return contentType;
+    }
+
+    /**
+     * Adds a trailer field, sent after a chunked body.
+     *
+     * @param name field name
+     * @param value field value
+     * @return this response
+     */
+    public HttpResponse trailer(String name, String value) {
+        checkValue(name);
+        checkValue(value);
+        if (trailers == null) {
+            trailers = new HttpHeaders(2);
+        }
+        trailers.add(name, value);
+        return this;
+    }
+
+    HttpHeaders trailersOrNull() {
+        return trailers;
+    }
+
+    /** @param handler called when the connection can take more after write returned false @return this */
+    public HttpResponse onDrain(Runnable handler) {
+        this.onDrain = handler;
+        return this;
+    }
+
+    void drained() {
+        if (onDrain != null && !ended) {
+            onDrain.run();
+        }
+    }
+
+    /** @param hook runs after the response ended (for logs and metrics) @return this response */
+    public HttpResponse onFinish(Runnable hook) {
+        if (onFinish == null) {
+            onFinish = new ArrayList<>(2);
+        }
+        onFinish.add(hook);
+        return this;
+    }
+
+    List<Runnable> finishHooks() {
+        return onFinish;
+    }
+
+    /** @return the request this answers */
+    public HttpRequest request() {
+        return req;
+    }
+
+    /** @return the loop */
+    public EventLoop loop() {
+        return conn.connection().loop();
+    }
+
+    /** @return whether the head has been sent (status and headers can no longer change) */
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    /** @return whether {@link #end()} was called */
+    public boolean isEnded() {
+        return ended;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Body
+
+    /**
+     * @param chunk bytes to send (copied or sent before this returns)
+     * @return false when the connection's queue is full: wait for {@link #onDrain}
+     */
+    public boolean write(ByteBuffer chunk) {
+        checkNotEnded();
+        return conn.writeBody(this, chunk);
+    }
+
+    /** @param text sent as UTF-8 @return like {@link #write(ByteBuffer)} */
+    public boolean write(String text) {
+        return write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** @param bytes sent as is @return like {@link #write(ByteBuffer)} */
+    public boolean write(byte[] bytes) {
+        return write(ByteBuffer.wrap(bytes));
+    }
+
+    /** Ends the response (sends the head first if nothing was written). */
+    public void end() {
+        checkNotEnded();
+        conn.endBody(this, null);
+    }
+
+    /** @param body the whole body (or the last part after writes) */
+    public void end(ByteBuffer body) {
+        checkNotEnded();
+        conn.endBody(this, Objects.requireNonNull(body));
+    }
+
+    /** @param text the whole body as UTF-8; sets {@code text/plain; charset=utf-8} if no type set */
+    public void end(String text) {
+        if (contentType == null && !committed) {
+            contentType = "text/plain; charset=utf-8";
+        }
+        end(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** @param bytes the whole body */
+    public void end(byte[] bytes) {
+        end(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * Ends the response with {@code count} bytes of {@code file} from {@code position}, sent with zero
+     * copy ({@link FileChannel#transferTo}) after the head, which gets {@code Content-Length: count}.
+     * The server closes {@code file} once it was sent, or when the connection fails first.
+     *
+     * @param file an open file channel, handed over to the server
+     * @param position first byte
+     * @param count number of bytes
+     */
+    public void sendFile(FileChannel file, long position, long count) {
+        checkNotEnded();
+        checkNotCommitted();
+        conn.sendFile(this, Objects.requireNonNull(file), position, count);
+    }
+
+    /**
+     * Answers an error status with a short text body.
+     *
+     * @param code status
+     * @param message text safe for the client
+     */
+    public void sendError(int code, String message) {
+        status(code).contentType("text/plain; charset=utf-8").end(message + "\n");
+    }
+
+    /** Closes the connection at once: the response cannot be completed. */
+    void abort() {
+        ended = true;
+        conn.connection().destroy();
+    }
+
+    private void checkNotCommitted() {
+        if (committed) {
+            throw new IllegalStateException("response head already sent for " + req);
+        }
+    }
+
+    private void checkNotEnded() {
+        if (ended) {
+            throw new IllegalStateException("response already ended for " + req);
+        }
+    }
+}

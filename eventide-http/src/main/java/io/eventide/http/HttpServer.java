@@ -1,0 +1,367 @@
+package io.eventide.http;
+
+import io.eventide.core.EventLoop;
+import io.eventide.core.Histogram;
+import io.eventide.core.LoopGroup;
+import io.eventide.core.Promise;
+import io.eventide.core.net.TcpServer;
+import io.eventide.http.internal.codec.Http1Limits;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * An HTTP/1.1 server on every loop of a {@link LoopGroup}, with a router, middleware and an error
+ * handler: the front door most Eventide applications start from.
+ *
+ * <pre>{@code
+ * HttpServer app = HttpServer.create();                       // own loops, one per core
+ * app.get("/hello/:name", (req, res) -> res.end("Hello, " + req.param("name")));
+ * app.post("/echo", (req, res) -> req.body().onSuccess(res::end));
+ * app.listen(8080).join();
+ * }</pre>
+ *
+ * <p>Request flow: {@link #before} hooks in order (one that ends the response stops the chain),
+ * then the route's handler; 404 when no route matches the path, 405 with {@code Allow} when one
+ * matches but not for this method. Anything a hook or handler throws goes to {@link #onError}; the
+ * default answers {@link HttpException#status()} or 500 and logs the stack trace, which never
+ * reaches the client. {@link #after} hooks run once a response has ended.
+ *
+ * <p>Graceful close ({@link #close(Duration)}): stop accepting, close idle keep-alive connections,
+ * let in-flight requests finish and answer them with {@code Connection: close}, then force-close
+ * what is left at the deadline.
+ *
+ * <p><b>Threading:</b> configure routes and hooks before {@link #listen}, from one thread; after
+ * that the server is read-only and {@link #close} may be called from any thread. Handlers run on
+ * the connection's loop.
+ */
+public final class HttpServer {
+    private static final System.Logger LOG = System.getLogger("io.eventide.http");
+
+    private final LoopGroup group;
+    private final boolean ownsGroup;
+    private final HttpOptions options;
+    private final Http1Limits limits;
+    private final byte[] serverLine;
+    private final Router router = new Router();
+    private final List<Handler> before = new ArrayList<>();
+    private final List<Handler> after = new ArrayList<>();
+    private final ServerLoop[] loops;
+    private final AtomicLongArray statusCounts = new AtomicLongArray(6);
+    private final Histogram latency = new Histogram();
+    private ErrorHandler errorHandler = HttpServer::defaultError;
+    private TcpServer tcp;
+
+    private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.options = options;
+        this.limits = new Http1Limits(options.maxRequestLineBytes(), options.maxHeaderBytes(),
+                options.maxHeaderCount(), Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES,
+                Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
+        this.serverLine = options.serverName() == null ? new byte[0]
+                : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.loops = new ServerLoop[group.size()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new ServerLoop(group.loop(i), this);
+        }
+    }
+
+    /** @return a server with its own loop group (one loop per core) and default options */
+    public static HttpServer create() {
+        return new HttpServer(LoopGroup.create(), true, HttpOptions.defaults());
+    }
+
+    /**
+     * @param options settings
+     * @return a server with its own loop group (one loop per core, or {@code eventide.core.loops})
+     */
+    public static HttpServer create(HttpOptions options) {
+        return new HttpServer(LoopGroup.create(), true, options);
+    }
+
+    /**
+     * @param group the loops to serve on (not closed by {@link #close})
+     * @param options settings
+     * @return a server on {@code group}
+     */
+    public static HttpServer create(LoopGroup group, HttpOptions options) {
+        return new HttpServer(group, false, options);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Routes and hooks
+
+    /** @param pattern path @param h handler @return this server */
+    public HttpServer get(String pattern, Handler h) {
+        router.route("GET", pattern, h);
+        return this;
+    }
+
+    /** @param pattern path @param h handler @return this server */
+    public HttpServer post(String pattern, Handler h) {
+        router.route("POST", pattern, h);
+        return this;
+    }
+
+    /** @param pattern path @param h handler @return this server */
+    public HttpServer put(String pattern, Handler h) {
+        router.route("PUT", pattern, h);
+        return this;
+    }
+
+    /** @param pattern path @param h handler @return this server */
+    public HttpServer delete(String pattern, Handler h) {
+        router.route("DELETE", pattern, h);
+        return this;
+    }
+
+    /** @param pattern path @param h handler @return this server */
+    public HttpServer patch(String pattern, Handler h) {
+        router.route("PATCH", pattern, h);
+        return this;
+    }
+
+    /**
+     * @param method any method token
+     * @param pattern path
+     * @param h handler
+     * @return this server
+     */
+    public HttpServer route(String method, String pattern, Handler h) {
+        router.route(method, pattern, h);
+        return this;
+    }
+
+    /** @param hook runs before routing; ending the response stops the chain @return this */
+    public HttpServer before(Handler hook) {
+        before.add(Objects.requireNonNull(hook));
+        return this;
+    }
+
+    /** @param hook runs after each response ended (logs, metrics) @return this */
+    public HttpServer after(Handler hook) {
+        after.add(Objects.requireNonNull(hook));
+        return this;
+    }
+
+    /** @param handler replaces the default error handler @return this */
+    public HttpServer onError(ErrorHandler handler) {
+        this.errorHandler = Objects.requireNonNull(handler);
+        return this;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Lifecycle
+
+    /** @param port port, 0 for any @return completes when listening on all interfaces */
+    public Promise<HttpServer> listen(int port) {
+        return listen("0.0.0.0", port);
+    }
+
+    /**
+     * @param host address to bind
+     * @param port port, 0 for any
+     * @return completes when listening
+     */
+    public Promise<HttpServer> listen(String host, int port) {
+        if (tcp != null) {
+            throw new IllegalStateException("already listening on port " + tcp.port());
+        }
+        tcp = TcpServer.create(group, options.tcp(), c -> {
+            ServerLoop sl = loops[indexOf(c.loop())];
+            new Http1ServerConnection(this, sl, c);
+        });
+        return tcp.listen(host, port).map(t -> this);
+    }
+
+    private int indexOf(EventLoop loop) {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].loop == loop) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("connection on a foreign loop " + loop);
+    }
+
+    /** @return the bound port, -1 before listening */
+    public int port() {
+        return tcp == null ? -1 : tcp.port();
+    }
+
+    /** @return the loops serving this server */
+    public LoopGroup group() {
+        return group;
+    }
+
+    /** @return the settings */
+    public HttpOptions options() {
+        return options;
+    }
+
+    /**
+     * Graceful close (see the class documentation). Closes the loop group too if the server made it.
+     *
+     * @param grace how long in-flight requests may take
+     * @return completes when every connection is closed
+     */
+    public CompletableFuture<Void> close(Duration grace) {
+        if (ownsGroup) {
+            return group.close(grace);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (tcp == null) {
+            done.complete(null);
+            return done;
+        }
+        tcp.close();
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ServerLoop sl : loops) {
+            sl.loop.execute(sl::shutdown);
+        }
+        awaitDrained(deadline, done);
+        return done;
+    }
+
+    private void awaitDrained(long deadline, CompletableFuture<Void> done) {
+        EventLoop first = group.loop(0);
+        first.setTimeout(10, () -> {
+            if (tcp.connections() == 0) {
+                for (ServerLoop sl : loops) {
+                    sl.loop.execute(sl::stop);
+                }
+                done.complete(null);
+            } else if (System.nanoTime() - deadline >= 0) {
+                for (ServerLoop sl : loops) {
+                    sl.loop.execute(() -> {
+                        for (Http1ServerConnection c : new ArrayList<>(sl.connections)) {
+                            c.connection().destroy();
+                        }
+                        sl.stop();
+                    });
+                }
+                done.complete(null);
+            } else {
+                awaitDrained(deadline, done);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Metrics (any thread)
+
+    /** @return the request latency histogram (head received to response ended), nanoseconds */
+    public Histogram latency() {
+        return latency;
+    }
+
+    /** @param statusClass 1..5 @return responses sent with that status class (2 = 2xx ...) */
+    public long responses(int statusClass) {
+        return statusCounts.get(statusClass);
+    }
+
+    /** @return open connections */
+    public int connections() {
+        return tcp == null ? 0 : tcp.connections();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Called by connections (loop thread)
+
+    HttpOptions optionsInternal() {
+        return options;
+    }
+
+    Http1Limits limits() {
+        return limits;
+    }
+
+    byte[] serverLine() {
+        return serverLine;
+    }
+
+    void dispatch(HttpRequest req, HttpResponse res) {
+        long start = System.nanoTime();
+        res.onFinish(() -> latency.record(System.nanoTime() - start));
+        try {
+            for (Handler h : before) {
+                h.handle(req, res);
+                if (res.isEnded() || res.isCommitted()) {
+                    return;
+                }
+            }
+            Router.Match m = router.match(req.method(), req.path());
+            if (m.handler() != null) {
+                req.params(m.params());
+                m.handler().handle(req, res);
+            } else if (m.allowed() != null) {
+                res.status(405).header("Allow", m.allowed()).contentType("text/plain; charset=utf-8")
+                        .end("Method Not Allowed\n");
+            } else {
+                res.status(404).contentType("text/plain; charset=utf-8").end("Not Found\n");
+            }
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError vme) {
+                throw vme;
+            }
+            handleError(req, res, t);
+        }
+    }
+
+    void handleError(HttpRequest req, HttpResponse res, Throwable t) {
+        if (res.isCommitted()) {
+            LOG.log(Level.WARNING, "handler for " + req + " failed after the response started; closing", t);
+            if (!res.isEnded()) {
+                res.abort();
+            }
+            return;
+        }
+        try {
+            errorHandler.handle(req, res, t);
+        } catch (Throwable t2) {
+            LOG.log(Level.ERROR, "error handler failed for " + req, t2);
+            if (!res.isCommitted()) {
+                res.status(500).contentType("text/plain; charset=utf-8").end("Internal Server Error\n");
+            }
+        }
+    }
+
+    private static void defaultError(HttpRequest req, HttpResponse res, Throwable t) {
+        if (t instanceof HttpException he) {
+            res.status(he.status()).contentType("text/plain; charset=utf-8").end(he.safeMessage() + "\n");
+            return;
+        }
+        LOG.log(Level.ERROR, "handler for " + req + " threw; answering 500", t);
+        res.status(500).contentType("text/plain; charset=utf-8").end("Internal Server Error\n");
+    }
+
+    void finished(HttpRequest req, HttpResponse res) {
+        int cls = res.status() / 100;
+        if (cls >= 1 && cls <= 5) {
+            statusCounts.incrementAndGet(cls);
+        }
+        for (Handler h : after) {
+            try {
+                h.handle(req, res);
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError vme) {
+                    throw vme;
+                }
+                LOG.log(Level.WARNING, "after-hook failed for " + req, t);
+            }
+        }
+    }
+
+    void rejected(int status) {
+        statusCounts.incrementAndGet(status / 100);
+    }
+
+    void closed(Http1ServerConnection c, HttpRequest req, HttpResponse res) {
+        // Connections are tracked by the TCP server and the per-loop sets; nothing else to do.
+    }
+}

@@ -1,0 +1,105 @@
+package io.eventide.http.internal.codec;
+
+import io.eventide.http.HttpHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Interned method and header-name strings, matched on the raw bytes so the common case allocates
+ * no {@code String}. Header names match case-insensitively (RFC 9110 §5.1); methods are
+ * case-sensitive (RFC 9110 §9.1), so {@code get} is an unknown method, not {@code GET}.
+ *
+ * <p><b>Threading:</b> immutable tables; any thread.
+ */
+final class KnownNames {
+    /** Header ids the request builder acts on; they index {@link #HEADERS}. */
+    static final int HOST = 0;
+    static final int CONTENT_LENGTH = 1;
+    static final int TRANSFER_ENCODING = 2;
+    static final int CONNECTION = 3;
+    static final int EXPECT = 4;
+    static final int UPGRADE = 5;
+
+    private static final String[] HEADERS = {
+        HttpHeaders.HOST, HttpHeaders.CONTENT_LENGTH, HttpHeaders.TRANSFER_ENCODING,
+        HttpHeaders.CONNECTION, HttpHeaders.EXPECT, HttpHeaders.UPGRADE,
+        HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_ENCODING, HttpHeaders.ACCEPT_LANGUAGE,
+        HttpHeaders.AUTHORIZATION, HttpHeaders.CACHE_CONTROL, HttpHeaders.CONTENT_ENCODING,
+        HttpHeaders.CONTENT_TYPE, HttpHeaders.COOKIE, HttpHeaders.DATE,
+        HttpHeaders.IF_MODIFIED_SINCE, HttpHeaders.IF_NONE_MATCH, HttpHeaders.KEEP_ALIVE,
+        HttpHeaders.ORIGIN, HttpHeaders.RANGE, HttpHeaders.REFERER,
+        HttpHeaders.SEC_WEBSOCKET_EXTENSIONS, HttpHeaders.SEC_WEBSOCKET_KEY,
+        HttpHeaders.SEC_WEBSOCKET_PROTOCOL, HttpHeaders.SEC_WEBSOCKET_VERSION, HttpHeaders.TE,
+        HttpHeaders.TRAILER, HttpHeaders.USER_AGENT, HttpHeaders.X_FORWARDED_FOR,
+        HttpHeaders.X_FORWARDED_PROTO, "Pragma", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+        "Sec-Fetch-Site", "Sec-Fetch-User", "Upgrade-Insecure-Requests", "X-Requested-With",
+        "DNT", "Priority", "Forwarded", "X-Real-IP", "Content-Disposition", "If-Match",
+        "If-Unmodified-Since", "If-Range", "Proxy-Connection", "Via",
+    };
+    private static final String[] METHODS = {
+        "GET", "PUT", "POST", "HEAD", "PATCH", "TRACE", "DELETE", "OPTIONS", "CONNECT",
+    };
+    private static final int MAX_NAME = 32;
+    private static final byte[][] HEADER_LOWER = new byte[HEADERS.length][];
+    /** Header ids grouped by name length, so a lookup compares against one or two names. */
+    private static final int[][] HEADERS_BY_LENGTH = new int[MAX_NAME][];
+    private static final byte[][] METHOD_BYTES = new byte[METHODS.length][];
+
+    static {
+        for (int id = 0; id < HEADERS.length; id++) {
+            HEADER_LOWER[id] = HEADERS[id].toLowerCase(Locale.ROOT)
+                    .getBytes(StandardCharsets.US_ASCII);
+            int len = HEADERS[id].length();
+            int[] old = HEADERS_BY_LENGTH[len] == null ? new int[0] : HEADERS_BY_LENGTH[len];
+            int[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = id;
+            HEADERS_BY_LENGTH[len] = grown;
+        }
+        for (int i = 0; i < METHODS.length; i++) {
+            METHOD_BYTES[i] = METHODS[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private KnownNames() {
+    }
+
+    /** {@return the id of a known header name in {@code b[off, off+len)}, or -1} */
+    static int headerId(byte[] b, int off, int len) {
+        if (len >= MAX_NAME) {
+            return -1;
+        }
+        int[] candidates = HEADERS_BY_LENGTH[len];
+        if (candidates == null) {
+            return -1;
+        }
+        for (int id : candidates) {
+            if (HttpChars.equalsLower(b, off, len, HEADER_LOWER[id])) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return the canonical, interned name for a header id} */
+    static String headerName(int id) {
+        return HEADERS[id];
+    }
+
+    /** {@return the interned name if known, else a new string of the bytes} */
+    static String header(byte[] b, int off, int len) {
+        int id = headerId(b, off, len);
+        return id >= 0 ? HEADERS[id] : new String(b, off, len, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@return the interned method if known, else a new string of the bytes} */
+    static String method(byte[] b, int off, int len) {
+        for (int i = 0; i < METHODS.length; i++) {
+            if (Arrays.equals(b, off, off + len, METHOD_BYTES[i], 0, METHOD_BYTES[i].length)) {
+                return METHODS[i];
+            }
+        }
+        return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    }
+}
