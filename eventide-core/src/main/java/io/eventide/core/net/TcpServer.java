@@ -204,7 +204,11 @@ public final class TcpServer {
         // accepting, then ask every connection of every loop to finish.
         close();
         for (PerLoop p : perLoop) {
-            p.loop.execute(p::shutdownConnections);
+            try {
+                p.loop.execute(p::shutdownConnections);
+            } catch (io.eventide.core.LoopClosedException e) {
+                // That loop already finished closing: it has no connections left to ask.
+            }
         }
     }
 
