@@ -34,6 +34,7 @@ final class Http1ServerConnection {
     private static final int BODY = 1;
     private static final int DONE_READING = 2;
     private static final int CLOSED = 3;
+    private static final int UPGRADED = 4;
 
     private static final int PHASE_IDLE = 0;
     private static final int PHASE_HEAD = 1;
@@ -97,6 +98,10 @@ final class Http1ServerConnection {
     private void onData(ByteBuffer buf) {
         if (state == CLOSED) {
             buf.position(buf.limit());
+            return;
+        }
+        if (state == UPGRADED) {
+            appendPending(buf); // the new protocol takes these over after the handler returns
             return;
         }
         if (pending != null && pending.position() > 0) {
@@ -493,6 +498,40 @@ final class Http1ServerConnection {
         }
     }
 
+    /**
+     * Switches the connection to another protocol: sends 101 with {@code headers}, then, after the
+     * current callback, detaches HTTP and calls {@code takeover}, and replays bytes the peer sent
+     * after the request head into the connection's (new) data handler.
+     */
+    void upgrade(HttpResponse r, HttpHeaders headers, java.util.function.Consumer<Connection> takeover) {
+        if (state != DONE_READING || req.hasBody()) {
+            throw new IllegalStateException("only a request without a body can be upgraded: " + req);
+        }
+        r.switchingProtocols();
+        r.committed = true;
+        r.ended = true;
+        ByteBuffer out = room(256 + headersLength(headers));
+        Http1ResponseEncoder.writeStatusLine(out, 101);
+        Http1ResponseEncoder.writeHeaders(out, headers);
+        Http1ResponseEncoder.writeEndOfHead(out);
+        state = UPGRADED;
+        server.finished(req, r);
+        conn.loop().queueMicrotask(() -> {
+            flushOut();
+            sl.remove(this);
+            conn.onDrain(() -> { });
+            conn.onClose(t -> { });
+            conn.onShutdown(null);
+            ByteBuffer rest = pending;
+            pending = null;
+            setPaused(false);
+            takeover.accept(conn);
+            if (rest != null && rest.position() > 0 && !conn.isClosed()) {
+                conn.replay(rest.flip());
+            }
+        });
+    }
+
     private boolean isBodyless(HttpResponse r) {
         return req.head().method().equals("HEAD") || r.status() == 204 || r.status() == 304;
     }
@@ -684,6 +723,9 @@ final class Http1ServerConnection {
 
     private void onClose(Throwable cause) {
         sl.remove(this);
+        if (state == UPGRADED) {
+            return;
+        }
         if (state != CLOSED && req != null && !req.ended && !req.failed) {
             req.deliverError(cause != null ? cause : new HttpException(400, "connection closed before the body ended"));
         }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import io.eventide.core.net.Connection;
 
 /**
  * The response to one request, written as a whole ({@link #end(String)}) or streamed
@@ -49,6 +51,10 @@ public final class HttpResponse {
         }
         this.status = code;
         return this;
+    }
+
+    void switchingProtocols() {
+        this.status = 101;
     }
 
     /** @return the status */
@@ -251,6 +257,22 @@ public final class HttpResponse {
         checkNotEnded();
         checkNotCommitted();
         conn.sendFile(this, Objects.requireNonNull(file), position, count);
+    }
+
+    /**
+     * Switches this connection to another protocol (WebSocket, ...): sends
+     * {@code 101 Switching Protocols} with {@code headers}; once the current callback returns, HTTP
+     * lets go of the connection and {@code takeover} receives it. Set its handlers there; bytes the
+     * client sent after the request head are then replayed into the new data handler. Only for
+     * requests without a body. The connection still gets {@link Connection#onShutdown} when the
+     * server closes gracefully: the new protocol says goodbye its own way.
+     *
+     * @param headers response headers (Upgrade, Connection, protocol-specific ones)
+     * @param takeover receives the raw connection
+     */
+    public void upgrade(HttpHeaders headers, Consumer<Connection> takeover) {
+        checkNotCommitted();
+        conn.upgrade(this, headers, takeover);
     }
 
     /**

@@ -124,6 +124,25 @@ public final class Connection implements IoHandler {
         return this;
     }
 
+    /**
+     * Delivers {@code data} to the current {@link #onData} handler as if it had just been read, for
+     * protocol switches: bytes read by the old protocol past its last message (the first WebSocket
+     * frames after an upgrade request) are handed to the new one. Loop-confined.
+     *
+     * @param data bytes to deliver; consumed like a read buffer
+     */
+    public void replay(ByteBuffer data) {
+        checkLoop();
+        if (closed || !data.hasRemaining()) {
+            return;
+        }
+        try {
+            onData.accept(data);
+        } catch (Throwable t) {
+            callbackFailed(t);
+        }
+    }
+
     /** @param handler called when the peer half-closes (FIN) @return this connection */
     public Connection onEnd(Runnable handler) {
         this.onEnd = Objects.requireNonNull(handler);
