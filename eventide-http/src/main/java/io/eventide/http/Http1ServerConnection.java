@@ -427,11 +427,17 @@ final class Http1ServerConnection {
             return false;
         }
         if (!r.committed) {
+            if (wantsGzip(r, true, -1)) {
+                startGzip(r);
+            }
             commit(r, r.declaredLength, true);
         }
         if (isBodyless(r)) {
             chunk.position(chunk.limit());
             return true;
+        }
+        if (r.gzip != null) {
+            chunk = r.gzip.encode(chunk, false);
         }
         int n = chunk.remaining();
         if (n == 0) {
@@ -457,12 +463,25 @@ final class Http1ServerConnection {
         }
         if (!r.committed) {
             long len = r.declaredLength >= 0 ? r.declaredLength : last == null ? 0 : last.remaining();
+            if (wantsGzip(r, false, len)) {
+                startGzip(r);
+                last = r.gzip.encode(last == null ? ByteBuffer.allocate(0) : last, true);
+                r.gzip = null;
+                len = last.remaining();
+            }
             commit(r, len, false);
             if (last != null && !isBodyless(r)) {
                 putBytes(last);
             }
         } else {
-            if (last != null && last.hasRemaining()) {
+            if (r.gzip != null) {
+                ByteBuffer tail = r.gzip.encode(last == null ? ByteBuffer.allocate(0) : last, true);
+                r.gzip = null;
+                last = tail;
+                if (last.hasRemaining()) {
+                    writeRaw(r, last);
+                }
+            } else if (last != null && last.hasRemaining()) {
                 writeBody(r, last);
             }
             if (r.chunked) {
@@ -530,6 +549,31 @@ final class Http1ServerConnection {
                 conn.replay(rest.flip());
             }
         });
+    }
+
+    /** Gzip by content negotiation (RFC 9110 §12.5.3) when enabled and worth it. */
+    private boolean wantsGzip(HttpResponse r, boolean streaming, long len) {
+        return server.options().gzip() && !isBodyless(r) && r.declaredLength < 0 && r.status() != 206
+                && (streaming || len >= 1024) && GzipStream.compressible(r.contentTypeValue())
+                && (r.headersOrNull() == null || !r.headersOrNull().contains("Content-Encoding"))
+                && GzipStream.accepted(req.header(HttpHeaders.ACCEPT_ENCODING));
+    }
+
+    private void startGzip(HttpResponse r) {
+        r.gzip = new GzipStream(sl.gzipPool);
+        r.headers().set("Content-Encoding", "gzip");
+        r.headers().add("Vary", "Accept-Encoding");
+    }
+
+    /** Writes already-encoded body bytes (gzip output) as one chunk. */
+    private void writeRaw(HttpResponse r, ByteBuffer bytes) {
+        if (r.chunked) {
+            Http1ResponseEncoder.writeChunkHeader(room(20), bytes.remaining());
+        }
+        putBytes(bytes);
+        if (r.chunked) {
+            Http1ResponseEncoder.writeChunkEnd(room(2));
+        }
     }
 
     private boolean isBodyless(HttpResponse r) {
@@ -723,6 +767,10 @@ final class Http1ServerConnection {
 
     private void onClose(Throwable cause) {
         sl.remove(this);
+        if (res != null && res.gzip != null) {
+            res.gzip.release(); // the deflater's native memory goes back even when the client left
+            res.gzip = null;
+        }
         if (state == UPGRADED) {
             return;
         }

@@ -37,6 +37,7 @@ public final class HttpResponse {
     boolean ended;
     boolean chunked;
     long declaredLength = -1;
+    GzipStream gzip;
 
     HttpResponse(Http1ServerConnection conn, HttpRequest req) {
         this.conn = conn;

@@ -25,6 +25,7 @@ final class ServerLoop {
     final HttpServer server;
     final ByteBuffer out = ByteBuffer.allocateDirect(OUT_SIZE);
     final DateCache date = new DateCache();
+    final GzipStream.Pool gzipPool = new GzipStream.Pool();
     final HashSet<Http1ServerConnection> connections = new HashSet<>();
     private Http1ServerConnection outOwner;
     private Timer sweeper;
