@@ -56,6 +56,7 @@ public final class HttpRequest {
     private Progress onProgress;
     private long maxBodyBytes;
     long received;
+    long startNanos;
     boolean flowing;
     boolean paused;
     boolean ended;

@@ -286,8 +286,7 @@ public final class HttpServer {
     }
 
     void dispatch(HttpRequest req, HttpResponse res) {
-        long start = System.nanoTime();
-        res.onFinish(() -> latency.record(System.nanoTime() - start));
+        req.startNanos = System.nanoTime();
         try {
             for (Handler h : before) {
                 h.handle(req, res);
@@ -341,6 +340,7 @@ public final class HttpServer {
     }
 
     void finished(HttpRequest req, HttpResponse res) {
+        latency.record(System.nanoTime() - req.startNanos);
         int cls = res.status() / 100;
         if (cls >= 1 && cls <= 5) {
             statusCounts.incrementAndGet(cls);

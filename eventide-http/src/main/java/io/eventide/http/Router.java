@@ -27,6 +27,8 @@ import java.util.TreeSet;
  */
 public final class Router {
     private final Node root = new Node();
+    /** Patterns without parameters or wildcards, by exact path: one hash lookup, no splitting. */
+    private final HashMap<String, Node> exact = new HashMap<>();
 
     /** Creates an empty router. */
     public Router() {
@@ -69,6 +71,15 @@ public final class Router {
         if (n.handlers.putIfAbsent(method, handler) != null) {
             throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
         }
+        n.matches.put(method, new Match(handler, Map.of(), null));
+        if (!pattern.contains(":") && !pattern.contains("*")) {
+            exact.put(pattern, n);
+            if (pattern.length() > 1 && pattern.endsWith("/")) {
+                exact.put(pattern.substring(0, pattern.length() - 1), n);
+            } else if (pattern.length() > 1) {
+                exact.put(pattern + "/", n);
+            }
+        }
         return this;
     }
 
@@ -96,6 +107,13 @@ public final class Router {
      * @return the match; {@code handler == null && allowed == null} means 404
      */
     public Match match(String method, String path) {
+        Node fast = exact.get(path);
+        if (fast != null) {
+            Match m = fast.matches.get(method);
+            if (m != null) {
+                return m; // shared, allocation-free: no parameters on an exact route
+            }
+        }
         String[] segs = split(path);
         List<String> values = new ArrayList<>(2);
         Node n = find(root, segs, 0, values);
@@ -175,6 +193,7 @@ public final class Router {
     private static final class Node {
         final HashMap<String, Node> literals = new HashMap<>();
         final LinkedHashMap<String, Handler> handlers = new LinkedHashMap<>();
+        final HashMap<String, Match> matches = new HashMap<>();
         Node param;
         String paramName;
         Node wildcard;
