@@ -81,6 +81,11 @@ public final class EventLoop implements Executor {
     private Object current;
 
     private volatile long idleNanos;
+    // Lag right now: how overdue the earliest timer is when the loop wakes up. Kept as the max over
+    // the current and the previous one-second window, for admission control (lagNow()).
+    private volatile long lagWindowMax;
+    private volatile long lagPrevWindowMax;
+    private long lagWindowStart = System.nanoTime();
     private volatile long tasksRun;
     private final long startNanos = System.nanoTime();
 
@@ -347,6 +352,14 @@ public final class EventLoop implements Executor {
         return lag;
     }
 
+    /**
+     * @return the largest loop lag seen in the last one to two seconds, in nanoseconds: how late the
+     *     loop got to its due timers. Cheap enough to check on every request (admission control).
+     */
+    public long recentLag() {
+        return Math.max(lagWindowMax, lagPrevWindowMax);
+    }
+
     /** @return tasks waiting in the queue fed by {@link #execute} */
     public int pendingTasks() {
         return tasks.size();
@@ -448,6 +461,18 @@ public final class EventLoop implements Executor {
         }
     }
 
+    private void sampleLag(long now) {
+        long next = timers.nextDeadline();
+        long lag = next == Long.MAX_VALUE ? 0 : Math.max(0, now - next);
+        if (now - lagWindowStart >= 1_000_000_000L) {
+            lagPrevWindowMax = lagWindowMax;
+            lagWindowMax = lag;
+            lagWindowStart = now;
+        } else if (lag > lagWindowMax) {
+            lagWindowMax = lag;
+        }
+    }
+
     /**
      * The JDK epoll spin bug (JDK-6403933) that made Netty rebuild selectors was fixed long ago, so we
      * do not rebuild (handlers keep their keys); we only say so loudly if a selector ever spins.
@@ -486,6 +511,7 @@ public final class EventLoop implements Executor {
 
     private void runDueTimers() {
         long now = System.nanoTime();
+        sampleLag(now);
         ScheduledTimer t;
         while ((t = timers.pollDue(now)) != null) {
             lag.record(now - t.deadline());

@@ -96,6 +96,7 @@ final class Http1ServerConnection {
     // Input
 
     private void onData(ByteBuffer buf) {
+        server.bytesIn(buf.remaining());
         if (state == CLOSED) {
             buf.position(buf.limit());
             return;
@@ -606,6 +607,7 @@ final class Http1ServerConnection {
             return;
         }
         out.flip();
+        server.bytesOut(out.remaining());
         if (!conn.isEnding()) {
             conn.write(out);
         }
@@ -762,6 +764,14 @@ final class Http1ServerConnection {
             conn.close();
         } else {
             closeAfterResponse = true; // answer what is in flight, with Connection: close
+            Runnable hook = res != null && !res.ended ? res.shutdownHook() : null;
+            if (hook != null) {
+                try {
+                    hook.run();
+                } catch (Throwable t) {
+                    handlerFailed(t);
+                }
+            }
         }
     }
 

@@ -33,6 +33,7 @@ public final class HttpResponse {
     private String contentType;
     private Runnable onDrain;
     private List<Runnable> onFinish;
+    private Runnable onShutdown;
     boolean committed;
     boolean ended;
     boolean chunked;
@@ -176,6 +177,20 @@ public final class HttpResponse {
 
     List<Runnable> finishHooks() {
         return onFinish;
+    }
+
+    /**
+     * @param hook runs if the server begins a graceful close while this response is still open:
+     *     long-lived responses (event streams) end themselves here instead of holding the close
+     * @return this response
+     */
+    public HttpResponse onShutdown(Runnable hook) {
+        this.onShutdown = hook;
+        return this;
+    }
+
+    Runnable shutdownHook() {
+        return onShutdown;
     }
 
     /** @return the request this answers */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTP/1.1 server on every loop of a {@link LoopGroup}, with a router, middleware and an error
@@ -54,6 +55,8 @@ public final class HttpServer {
     private final ServerLoop[] loops;
     private final AtomicLongArray statusCounts = new AtomicLongArray(6);
     private final Histogram latency = new Histogram();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private ErrorHandler errorHandler = HttpServer::defaultError;
     private TcpServer tcp;
 
@@ -263,6 +266,34 @@ public final class HttpServer {
     /** @param statusClass 1..5 @return responses sent with that status class (2 = 2xx ...) */
     public long responses(int statusClass) {
         return statusCounts.get(statusClass);
+    }
+
+    /** @return connections accepted so far */
+    public long accepted() {
+        return tcp == null ? 0 : tcp.accepted();
+    }
+
+    /** @return connections refused at accept because their loop was at its connection cap */
+    public long refused() {
+        return tcp == null ? 0 : tcp.rejected();
+    }
+
+    /** @return request bytes received (heads and bodies) */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    /** @return response bytes encoded (file bodies sent with zero copy are not counted) */
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    void bytesOut(long n) {
+        bytesOut.add(n);
     }
 
     /** @return open connections */
