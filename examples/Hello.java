@@ -1,20 +1,17 @@
-import io.eventide.core.LoopGroup;
-import io.eventide.core.net.TcpOptions;
-import io.eventide.core.net.TcpServer;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.eventide.Eventide;
+import io.eventide.http.HttpServer;
 
-/** A TCP hello-and-echo server on $PORT (default 8080): try `nc 127.0.0.1 8080`. */
+/**
+ * Hello, hosted: `./eventide run examples/Hello.java`, then open http://127.0.0.1:8080/
+ * ($PORT and $EVENTIDE_LOOPS override; /healthz, /readyz and /metrics come with the host;
+ * Ctrl-C drains in-flight requests and exits 0).
+ */
 public class Hello {
     public static void main(String[] args) {
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-        LoopGroup group = LoopGroup.create();
-        TcpServer server = TcpServer.create(group, TcpOptions.defaults(), conn -> {
-            conn.write(ByteBuffer.wrap(("Hello from " + conn.loop().name() + "! I echo what you type.\n")
-                    .getBytes(StandardCharsets.UTF_8)));
-            conn.onData(conn::write);
-        });
-        server.listen("0.0.0.0", port).join();
-        System.out.println("Hello: listening on port " + server.port() + " with " + group.size() + " loops");
+        HttpServer app = Eventide.http();
+        app.get("/", (req, res) -> res.end("Hello from " + req.loop().name() + "!\n"));
+        app.get("/hello/:name", (req, res) -> res.end("Hello, " + req.param("name") + "!\n"));
+        app.get("/later", (req, res) -> req.loop().setTimeout(100, () -> res.end("...a timer later\n")));
+        Eventide.start(app);
     }
 }

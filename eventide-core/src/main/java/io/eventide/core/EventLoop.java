@@ -424,7 +424,10 @@ public final class EventLoop implements Executor {
             return 0;
         }
         long next = timers.nextDeadline();
-        long timeout = next == Long.MAX_VALUE ? -1 : Math.max(0, next - System.nanoTime());
+        long now = System.nanoTime();
+        // Sample lag before polling too: requests read by this poll see how late the loop is now.
+        sampleLag(now);
+        long timeout = next == Long.MAX_VALUE ? -1 : Math.max(0, next - now);
         if (state == CLOSING) {
             // While closing, look at the drain condition at least every 10 ms.
             long cap = TimeUnit.MILLISECONDS.toNanos(10);

@@ -166,6 +166,11 @@ public final class HttpRequest {
         return conn.connection().loop();
     }
 
+    /** @return {@link System#nanoTime()} when the request head was complete and dispatched */
+    public long startNanos() {
+        return startNanos;
+    }
+
     /** @return body bytes received so far */
     public long received() {
         return received;

@@ -1,0 +1,170 @@
+package io.eventide.cli;
+
+import io.eventide.core.LoopGroup;
+import io.eventide.core.LoopOptions;
+import io.eventide.http.HttpRequest;
+import io.eventide.http.HttpResponse;
+import io.eventide.http.HttpServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hosts an HTTP app the way {@code node app.js} does: configuration from the environment and a file
+ * ({@link HostConfig}), one loop per core, {@code /healthz}, {@code /readyz} and Prometheus
+ * {@code /metrics}, admission control, one startup line, and a graceful drain on SIGTERM/SIGINT
+ * that ends with exit code 0.
+ *
+ * <pre>{@code
+ * Host host = Host.create();
+ * host.http().get("/", (req, res) -> res.end("hello"));
+ * host.start();   // eventide: listening on http://0.0.0.0:8080 (2 loops, JDK 25, pid 4242, ...)
+ * }</pre>
+ *
+ * <p><b>Admission control:</b> before a request's body is read, if its loop's recent lag
+ * ({@link io.eventide.core.EventLoop#recentLag()}) is past {@code admission.max-lag-ms} or the worker
+ * queue is past {@code admission.max-worker-queue}, it is answered {@code 503} with
+ * {@code Retry-After: 1} and counted in {@code eventide_admission_shed_total}. Health, readiness and
+ * metrics are exempt.
+ *
+ * <p><b>Drain</b> ({@link #drain()}): readiness turns false, the listener closes, in-flight requests
+ * finish (answered with {@code Connection: close}), long-lived responses get their
+ * {@code onShutdown}, upgraded connections (WebSocket) get {@code Connection.onShutdown}; what is
+ * left at the grace deadline is closed by force.
+ *
+ * <p><b>Threading:</b> configure routes before {@link #start()}, from one thread; {@link #drain()}
+ * may be called from any thread.
+ */
+public final class Host {
+    private final HostConfig config;
+    private final LoopGroup group;
+    private final HttpServer server;
+    private final LoopSampler sampler;
+    private final HostMetrics metrics;
+    private volatile boolean draining;
+    private volatile CompletableFuture<Void> drained;
+
+    private Host(HostConfig config) {
+        this.config = config;
+        this.group = LoopGroup.create(LoopOptions.defaults().loops(config.loops())
+                .blockedThreshold(config.blockedThreshold()));
+        this.server = HttpServer.create(group, config.http());
+        this.sampler = new LoopSampler(group, Duration.ofMillis(250));
+        this.metrics = new HostMetrics(group, server, sampler);
+        installRoutes();
+    }
+
+    /** @return a host configured from this process's environment and config file */
+    public static Host create() {
+        return new Host(HostConfig.load());
+    }
+
+    /** @param config explicit configuration @return a host */
+    public static Host create(HostConfig config) {
+        return new Host(config);
+    }
+
+    private void installRoutes() {
+        server.before(this::admit);
+        server.after((req, res) -> metrics.observeLatency(System.nanoTime() - req.startNanos()));
+        server.get("/healthz", (req, res) -> res.contentType("text/plain").end("ok\n"));
+        server.get("/readyz", (req, res) -> {
+            if (draining) {
+                res.status(503).contentType("text/plain").end("draining\n");
+            } else {
+                res.contentType("text/plain").end("ready\n");
+            }
+        });
+        server.get("/metrics", (req, res) -> res.contentType(metrics.contentType()).end(metrics.scrape()));
+    }
+
+    private void admit(HttpRequest req, HttpResponse res) {
+        String p = req.path();
+        if (p.equals("/healthz") || p.equals("/readyz") || p.equals("/metrics")) {
+            return;
+        }
+        long lag = req.loop().recentLag();
+        int queued = group.workers().queued();
+        if (lag > config.maxLag().toNanos() || queued > config.maxWorkerQueue()) {
+            metrics.shed();
+            res.status(503).header("Retry-After", "1").contentType("text/plain")
+                    .end("overloaded: " + (queued > config.maxWorkerQueue() ? "worker queue full" : "loop lag too high")
+                            + ", retry later\n");
+        }
+    }
+
+    /** @return the HTTP server: add routes before {@link #start()} */
+    public HttpServer http() {
+        return server;
+    }
+
+    /** @return the loops */
+    public LoopGroup group() {
+        return group;
+    }
+
+    /** @return the metrics (add application metrics to its registry) */
+    public HostMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return per-loop busy ratios */
+    public LoopSampler loops() {
+        return sampler;
+    }
+
+    /** @return the configuration */
+    public HostConfig config() {
+        return config;
+    }
+
+    /** @return whether a drain has begun (readiness is false) */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Listens, prints the startup line and installs the SIGTERM/SIGINT handlers.
+     *
+     * @return this host
+     */
+    public Host start() {
+        server.listen(config.host(), config.port()).join();
+        Signals.onTerminate(this::drainAndExit);
+        System.out.println("eventide: listening on http://" + config.host() + ":" + server.port() + " ("
+                + group.size() + " loops, JDK " + Runtime.version() + ", pid " + ProcessHandle.current().pid()
+                + ", config " + config.source() + ")");
+        System.out.flush();
+        return this;
+    }
+
+    /**
+     * Drains gracefully (see the class documentation); idempotent.
+     *
+     * @return completes when every connection is closed and the loops have stopped
+     */
+    public synchronized CompletableFuture<Void> drain() {
+        if (drained == null) {
+            draining = true;
+            drained = server.close(config.grace()).thenCompose(v -> group.close(Duration.ofSeconds(1)));
+        }
+        return drained;
+    }
+
+    private void drainAndExit() {
+        Thread t = new Thread(() -> {
+            System.out.println("eventide: draining (signal received, grace " + config.grace().toMillis() + " ms)");
+            System.out.flush();
+            try {
+                drain().get(config.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                System.out.println("eventide: drained, exiting");
+                System.out.flush();
+                System.exit(0);
+            } catch (Exception e) {
+                System.err.println("eventide: drain did not complete: " + e);
+                System.exit(1);
+            }
+        }, "eventide-drain");
+        t.start();
+    }
+}

@@ -1,0 +1,136 @@
+package io.eventide.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventide.http.HttpOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostIT {
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    static HostConfig config(int loops, long maxLagMs) {
+        return new HostConfig(0, "127.0.0.1", loops, Duration.ofSeconds(5), HttpOptions.defaults(),
+                Duration.ofMillis(maxLagMs), 100, Duration.ofMillis(100), "test");
+    }
+
+    HttpResponse<String> get(Host host, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.http().port() + path)).build(),
+                BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthReadinessAndPrometheusMetrics() throws Exception {
+        Host host = Host.create(config(2, 1000));
+        host.http().get("/hello", (req, res) -> res.end("hi"));
+        host.start();
+        try {
+            assertThat(get(host, "/healthz").body()).isEqualTo("ok\n");
+            assertThat(get(host, "/readyz").statusCode()).isEqualTo(200);
+            for (int i = 0; i < 5; i++) {
+                assertThat(get(host, "/hello").body()).isEqualTo("hi");
+            }
+            String metrics = get(host, "/metrics").body();
+            assertThat(metrics).contains("eventide_loop_lag_seconds{loop=", "eventide_loop_busy_ratio{",
+                    "eventide_loop_queued_tasks{", "eventide_connections_open ", "eventide_connections_accepted_total ",
+                    "eventide_http_responses_total{code=\"2xx\"}", "eventide_http_request_duration_seconds_bucket{",
+                    "eventide_http_received_bytes_total ", "eventide_worker_queue_depth ",
+                    "eventide_watchdog_reports_total ", "eventide_admission_shed_total ", "jvm_memory_used_bytes{");
+        } finally {
+            host.drain().join();
+        }
+        assertThat(host.isDraining()).isTrue();
+    }
+
+    @Test
+    void aLaggingLoopShedsNewRequestsWith503BeforeReadingThem() throws Exception {
+        Host host = Host.create(config(1, 50));
+        host.http().get("/hello", (req, res) -> res.end("hi"));
+        host.start();
+        try {
+            // Hold the only loop with CPU work for 300 ms; the request below waits in its socket and
+            // is read right after, when the loop is ~300 ms late.
+            CompletableFuture<Void> started = new CompletableFuture<>();
+            host.group().loop(0).execute("cpu-hog", () -> {
+                started.complete(null);
+                long end = System.nanoTime() + 300_000_000L;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            });
+            started.join();
+            HttpResponse<String> r = get(host, "/hello");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(host.metrics().shedCount()).isEqualTo(1);
+            assertThat(get(host, "/healthz").statusCode()).isEqualTo(200);
+        } finally {
+            host.drain().join();
+        }
+    }
+
+    @Test
+    void configComesFromEnvironmentThenFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("eventide.properties");
+        Files.writeString(file, "port=9000\nloops=3\ngzip=true\nadmission.max-lag-ms=75\n");
+        HostConfig c = HostConfig.from(Map.of("PORT", "7000"), file);
+        assertThat(c.port()).isEqualTo(7000);
+        assertThat(c.loops()).isEqualTo(3);
+        assertThat(c.http().gzip()).isTrue();
+        assertThat(c.maxLag()).isEqualTo(Duration.ofMillis(75));
+    }
+
+    @Test
+    void sigtermDuringActiveRequestsLosesNoneAndExitsZero() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DrainApp.class.getName());
+        pb.environment().put("PORT", "0");
+        pb.environment().put("HOST", "127.0.0.1");
+        pb.environment().put("EVENTIDE_LOOPS", "2");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).as("startup line").startsWith("eventide: listening on http://127.0.0.1:").contains("2 loops", "pid " + p.pid());
+        int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+        List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            inFlight.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow?i=" + i)).build(),
+                    BodyHandlers.ofString()));
+        }
+        for (int arrived = 0; arrived < 20; ) {
+            String l = out.readLine();
+            assertThat(l).as("server output").isNotNull();
+            if (l.startsWith("arrived")) {
+                arrived++;
+            }
+        }
+        p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = inFlight.get(i).join();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("done " + i);
+        }
+        StringBuilder rest = new StringBuilder();
+        for (String l = out.readLine(); l != null; l = out.readLine()) {
+            rest.append(l).append('\n');
+        }
+        assertThat(p.waitFor()).as("exit code; output:\n%s", rest).isZero();
+        assertThat(rest.toString()).contains("eventide: draining", "eventide: drained");
+    }
+}
