@@ -64,6 +64,7 @@ public final class Connection implements IoHandler {
     private Object context;
 
     private long queuedBytes;
+    private long peakQueuedBytes;
     private long bytesRead;
     private long bytesWritten;
     private boolean needDrain;
@@ -159,6 +160,11 @@ public final class Connection implements IoHandler {
     public Connection onClose(Consumer<Throwable> handler) {
         this.onClose = Objects.requireNonNull(handler);
         return this;
+    }
+
+    /** @return the current close handler, for {@link Pipe} to chain rather than replace */
+    Consumer<Throwable> closeHandler() {
+        return onClose;
     }
 
     /** @param handler receives I/O errors and exceptions thrown by callbacks @return this */
@@ -268,6 +274,9 @@ public final class Connection implements IoHandler {
     }
 
     private boolean afterEnqueue() {
+        if (queuedBytes > peakQueuedBytes) {
+            peakQueuedBytes = queuedBytes;
+        }
         if (!queue.isEmpty()) {
             setInterest(interest | SelectionKey.OP_WRITE);
         }
@@ -712,6 +721,18 @@ public final class Connection implements IoHandler {
         return queuedBytes;
     }
 
+    /**
+     * The largest {@link #queuedBytes()} this connection ever reached: what backpressure held its
+     * write queue to. A producer that stops when {@link #write} returns false keeps it below the high
+     * watermark plus one write. Loop-confined like the rest (elsewhere, read it via
+     * {@code loop().execute}).
+     *
+     * @return the peak of queued bytes, since the connection opened
+     */
+    public long peakQueuedBytes() {
+        return peakQueuedBytes;
+    }
+
     /** @return bytes read so far */
     public long bytesRead() {
         return bytesRead;
@@ -774,41 +795,5 @@ public final class Connection implements IoHandler {
 
     /** A queued buffer owned by the caller (not pooled: never released). */
     private record Shared(ByteBuffer view) {
-    }
-
-    /** A queued file region for zero-copy sending. */
-    private static final class FileRegion {
-        private final FileChannel file;
-        private final Consumer<Throwable> onSent;
-        private long position;
-        private long remaining;
-
-        FileRegion(FileChannel file, long position, long count, Consumer<Throwable> onSent) {
-            this.file = file;
-            this.position = position;
-            this.remaining = count;
-            this.onSent = onSent;
-        }
-
-        FileChannel file() {
-            return file;
-        }
-
-        long position() {
-            return position;
-        }
-
-        long remaining() {
-            return remaining;
-        }
-
-        Consumer<Throwable> onSent() {
-            return onSent;
-        }
-
-        void advance(long n) {
-            position += n;
-            remaining -= n;
-        }
     }
 }

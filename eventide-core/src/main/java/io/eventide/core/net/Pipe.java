@@ -1,6 +1,7 @@
 package io.eventide.core.net;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Pipes one connection into another with backpressure: Node's {@code src.pipe(dst)}. When
@@ -11,11 +12,11 @@ import java.util.Objects;
  * <pre>{@code
  * TcpServer.create(group, opts, in -> {
  *     in.pause();
- *     TcpClient.connect(in.loop(), "127.0.0.1", upstreamPort, opts).then(out -> {
+ *     TcpClient.connect(in.loop(), "127.0.0.1", upstreamPort, opts).onSuccess(out -> {
  *         Pipe.between(in, out);
  *         Pipe.between(out, in);
  *         in.resume();
- *     });
+ *     }).onFailure(in::destroy);
  * });
  * }</pre>
  *
@@ -28,7 +29,8 @@ public final class Pipe {
 
     /**
      * Starts piping {@code src} into {@code dst}. Replaces {@code src}'s data and end handlers and
-     * {@code dst}'s drain handler.
+     * {@code dst}'s drain handler; keeps both close handlers set so far (they run before the pipe
+     * closes the other side). A close handler set after this call replaces the pipe's.
      *
      * @param src where bytes come from
      * @param dst where they go
@@ -60,19 +62,32 @@ public final class Pipe {
             }
         });
         Closer.link(src, dst);
+        // One side may have closed before the pipe existed (the client left while the upstream was
+        // still connecting): its close handler already ran, so close the other one here.
+        if (src.isClosed() != dst.isClosed()) {
+            (src.isClosed() ? dst : src).close();
+        }
     }
 
-    /** Closes each side when the other closes (registered once per pair). */
+    /**
+     * Closes each side when the other closes. The handlers set before piping still run first: a
+     * proxy's own close bookkeeping (metrics, pools) must not be silently dropped by piping.
+     */
     private static final class Closer {
         static void link(Connection a, Connection b) {
-            a.onClose(cause -> {
-                if (!b.isClosed()) {
-                    b.close();
-                }
-            });
-            b.onClose(cause -> {
-                if (!a.isClosed()) {
-                    a.close();
+            chain(a, b);
+            chain(b, a);
+        }
+
+        private static void chain(Connection closing, Connection other) {
+            Consumer<Throwable> previous = closing.closeHandler();
+            closing.onClose(cause -> {
+                try {
+                    previous.accept(cause);
+                } finally {
+                    if (!other.isClosed()) {
+                        other.close();
+                    }
                 }
             });
         }

@@ -41,17 +41,21 @@ public final class TcpClient {
      */
     public static Promise<Connection> connect(EventLoop loop, String host, int port, TcpOptions options) {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
+        if (port < 0 || port > 0xFFFF) {
+            // A programming error: thrown here, not on the loop where the promise would never settle.
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
         Promise<Connection> result = loop.promise();
         if (isLiteralOrLocal(host)) {
             loop.execute(() -> start(loop, new InetSocketAddress(host, port), options, result));
         } else {
-            loop.offload(() -> InetAddress.getByName(host)).whenComplete((addr, err) -> {
-                if (err != null) {
-                    result.reject(new EventideException("cannot resolve " + host + ": " + err, err));
-                } else {
-                    start(loop, new InetSocketAddress(addr, port), options, result);
-                }
-            });
+            // onSuccess/onFailure rather than whenComplete: the latter's derived promise, rejected
+            // with nobody listening, would be reported as an unhandled rejection on top of ours.
+            // Listened to from the loop, so the listeners are in place before a fast failure lands.
+            loop.execute(() -> loop.offload(() -> InetAddress.getByName(host))
+                    .onSuccess(addr -> start(loop, new InetSocketAddress(addr, port), options, result))
+                    .onFailure(err -> result.reject(new EventideException("cannot resolve " + host + ": " + err, err))));
         }
         return result;
     }
@@ -66,8 +70,16 @@ public final class TcpClient {
         return connect(loop, host, port, TcpOptions.defaults());
     }
 
+    /**
+     * Whether {@code host} needs no lookup: an IPv4 literal (digits and dots), an IPv6 literal (host
+     * names never contain ':') or localhost. Anything else, including names made only of hex letters
+     * such as {@code cafe} or {@code dead.beef}, is resolved on a worker, never on the loop.
+     */
     private static boolean isLiteralOrLocal(String host) {
-        return host.equals("localhost") || host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+        if (host.equals("localhost") || host.indexOf(':') >= 0) {
+            return true;
+        }
+        return !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
     }
 
     private static void start(EventLoop loop, InetSocketAddress addr, TcpOptions options, Promise<Connection> result) {
@@ -92,7 +104,9 @@ public final class TcpClient {
                 connector.key = loop.register(ch, SelectionKey.OP_CONNECT, connector);
                 connector.timer = loop.setTimeout(options.connectTimeout(), connector::timedOut);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: UnresolvedAddressException and friends. Escaping to the loop they
+            // would leave the promise pending forever and the socket open.
             connector.failed(e);
         }
     }

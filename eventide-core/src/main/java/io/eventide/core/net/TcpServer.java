@@ -1,6 +1,8 @@
 package io.eventide.core.net;
 
 import io.eventide.core.EventLoop;
+import io.eventide.core.EventideException;
+import io.eventide.core.LoopClosedException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.core.spi.IoHandler;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -51,6 +54,7 @@ public final class TcpServer {
     private final AtomicInteger rr = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private volatile int port = -1;
     private volatile boolean closed;
 
@@ -95,7 +99,7 @@ public final class TcpServer {
                     result.resolve(this);
                 }
             } catch (IOException | RuntimeException e) {
-                result.reject(new io.eventide.core.EventideException("cannot listen on " + host + ":" + port + ": " + e, e));
+                result.reject(new EventideException("cannot listen on " + host + ":" + port + ": " + e, e));
             }
         });
         return result;
@@ -118,7 +122,7 @@ public final class TcpServer {
                         result.resolve(this);
                     }
                 } catch (IOException | RuntimeException e) {
-                    result.reject(new io.eventide.core.EventideException("cannot listen on " + host + ":" + bound
+                    result.reject(new EventideException("cannot listen on " + host + ":" + bound
                             + " with SO_REUSEPORT: " + e, e));
                 }
             });
@@ -176,37 +180,55 @@ public final class TcpServer {
      * @return completes on the first loop once every listener is closed
      */
     public Promise<Void> close() {
+        Promise<Void> done = group.loop(0).promise();
+        stopAccepting(() -> done.resolve(null));
+        return done;
+    }
+
+    /** Closes every listener, each on its own loop, then runs {@code whenDone} on the last of them. */
+    private void stopAccepting(Runnable whenDone) {
         closed = true;
         List<Listener> ls;
         synchronized (listeners) {
             ls = new ArrayList<>(listeners);
             listeners.clear();
         }
-        EventLoop first = group.loop(0);
-        Promise<Void> done = first.promise();
         AtomicInteger left = new AtomicInteger(ls.size());
         if (ls.isEmpty()) {
-            done.resolve(null);
+            whenDone.run();
         }
         for (Listener l : ls) {
-            l.loop.execute(() -> {
+            Runnable closeOne = () -> {
                 l.closeChannel();
                 if (left.decrementAndGet() == 0) {
-                    done.resolve(null);
+                    whenDone.run();
                 }
-            });
+            };
+            try {
+                l.loop.execute(closeOne);
+            } catch (LoopClosedException e) {
+                // That loop has terminated, and terminating closed its channels, this listener too.
+                if (left.decrementAndGet() == 0) {
+                    whenDone.run();
+                }
+            }
         }
-        return done;
     }
 
     private void shutdownLoop() {
-        // Runs on each loop that has a listener (and so, with round-robin, on loop 0 only): stop
-        // accepting, then ask every connection of every loop to finish.
-        close();
+        // Registered on each loop that has a listener: loop 0 only with round-robin, every loop with
+        // SO_REUSEPORT. Only the first to run acts, so no connection is asked twice (a user's
+        // onShutdown handler is not idempotent) and no promise is resolved towards a loop that may
+        // already have terminated. It stops accepting, then asks every connection of every loop to
+        // finish.
+        if (!shutdownStarted.compareAndSet(false, true)) {
+            return;
+        }
+        stopAccepting(() -> { });
         for (PerLoop p : perLoop) {
             try {
                 p.loop.execute(p::shutdownConnections);
-            } catch (io.eventide.core.LoopClosedException e) {
+            } catch (LoopClosedException e) {
                 // That loop already finished closing: it has no connections left to ask.
             }
         }
@@ -220,10 +242,18 @@ public final class TcpServer {
                 accepted.incrementAndGet();
                 if (target.loop == acceptLoop) {
                     target.init(ch);
-                } else {
-                    target.loop.execute(() -> target.init(ch));
+                    return;
                 }
-                return;
+                try {
+                    target.loop.execute(() -> target.init(ch));
+                    return;
+                } catch (LoopClosedException e) {
+                    // The group is closing and that loop is gone: refuse rather than let the
+                    // exception reach the selector, which would close this listener.
+                    accepted.decrementAndGet();
+                    target.count.decrementAndGet();
+                    break;
+                }
             }
             target.count.decrementAndGet();
             if (options.reusePort()) {
@@ -256,6 +286,8 @@ public final class TcpServer {
         private final EventLoop loop;
         private final AtomicInteger count = new AtomicInteger();
         private final HashSet<Connection> open = new HashSet<>();
+        /** Set once {@link #shutdownConnections} ran; a connection initialised later is asked at once. */
+        private boolean shuttingDown;
 
         PerLoop(EventLoop loop) {
             this.loop = loop;
@@ -283,6 +315,13 @@ public final class TcpServer {
                 }
                 loop.reportUncaught(t);
                 c.destroy(t);
+                return;
+            }
+            if (shuttingDown) {
+                // Accepted on another loop just before the close began, handed over just after this
+                // loop asked its connections to finish: ask this one too, or it would hold the loop
+                // open until the close deadline.
+                c.shutdownRequested();
             }
         }
 
@@ -294,6 +333,7 @@ public final class TcpServer {
         }
 
         void shutdownConnections() {
+            shuttingDown = true;
             for (Connection c : open.toArray(new Connection[0])) {
                 c.shutdownRequested();
             }
