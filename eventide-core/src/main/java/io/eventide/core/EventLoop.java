@@ -322,6 +322,18 @@ public final class EventLoop implements Executor {
     }
 
     /**
+     * Names the callback now running, for the watchdog: if it blocks the loop, the report shows
+     * {@code label.toString()} instead of the transport's name. The label's {@code toString} is only
+     * called if a report is made (on the watchdog thread), so pass an object, not a built string.
+     * Loop-confined; lasts until the current callback returns.
+     *
+     * @param label e.g. the HTTP request being handled
+     */
+    public void labelCurrent(Object label) {
+        current = label;
+    }
+
+    /**
      * Routes an exception thrown by application code to the group's uncaught-exception sink.
      *
      * @param t the exception

@@ -341,7 +341,9 @@ public final class Promise<T> {
     }
 
     /**
-     * Observes the outcome. If {@code action} throws, the returned promise is rejected with that.
+     * Observes the outcome (a terminal step is fine: a failure seen here is not reported as an
+     * unhandled rejection again). If {@code action} throws, the returned promise is rejected with
+     * that, and that new failure is reported if nobody handles it.
      *
      * @param action receives (value, null) or (null, failure), on the loop
      * @return a promise settled like this one once {@code action} ran
@@ -356,6 +358,8 @@ public final class Promise<T> {
                 next.reject(t);
                 return;
             }
+            // The action saw the failure: passing it on must not count as unhandled a second time.
+            next.handled = true;
             next.settleLike(p);
         });
         return next;

@@ -353,8 +353,18 @@ final class Http1ServerConnection {
         r.committed = true;
         HttpRequestHead h = req.head();
         boolean bodyless = h.method().equals("HEAD") || r.status() == 204 || r.status() == 304;
-        if (state == BODY && !req.flowing && (chunked || bodyRemaining > DISCARD_LIMIT || req.expectsContinue())) {
-            closeAfterResponse = true; // unread body too big to skip, or never sent: close instead
+        if (state == BODY && (chunked || bodyRemaining > DISCARD_LIMIT || (req.expectsContinue() && !continueSent))) {
+            // Answering before the body is in (a 413 mid-upload, a handler that ignores it): a rest
+            // too big to skip, of unknown size, or never to be sent after no 100-continue: close.
+            closeAfterResponse = true;
+        }
+        HttpHeaders hs = r.headersOrNull();
+        if (hs != null && hs.contains(HttpHeaders.CONNECTION)) {
+            String c = hs.get(HttpHeaders.CONNECTION);
+            hs.remove(HttpHeaders.CONNECTION); // written below, exactly once
+            if (c.equalsIgnoreCase("close")) {
+                closeAfterResponse = true;
+            }
         }
         if (streaming && contentLength < 0 && h.version() == HttpVersion.HTTP_1_0) {
             closeAfterResponse = true; // HTTP/1.0: the end of the body is the end of the connection

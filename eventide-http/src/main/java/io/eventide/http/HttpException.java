@@ -29,6 +29,16 @@ public final class HttpException extends EventideException {
         this.safeMessage = safeMessage;
     }
 
+    /**
+     * @param status the HTTP status, 400..599
+     * @param safeMessage text safe to send to the client
+     * @param cause the underlying failure (logged, never sent)
+     */
+    public HttpException(int status, String safeMessage, Throwable cause) {
+        this(status, safeMessage);
+        initCause(cause);
+    }
+
     /** @return the status to answer */
     public int status() {
         return status;

@@ -318,6 +318,8 @@ public final class HttpServer {
 
     void dispatch(HttpRequest req, HttpResponse res) {
         req.startNanos = System.nanoTime();
+        req.loop().labelCurrent(req); // a blocking handler is reported as "GET /path", not "http#42"
+
         try {
             for (Handler h : before) {
                 h.handle(req, res);
