@@ -1,0 +1,154 @@
+package io.eventide.lab;
+
+import io.eventide.lab.report.Cell;
+import io.eventide.lab.report.Findings;
+import io.eventide.lab.report.Fmt;
+import io.eventide.lab.report.HtmlReport;
+import io.eventide.lab.report.MarkdownReport;
+import io.eventide.lab.report.ReportTables;
+import io.eventide.lab.report.Results;
+import io.eventide.lab.report.ResultsJson;
+import io.eventide.lab.report.Stat;
+import io.eventide.lab.report.TerminalTable;
+import io.eventide.lab.report.Workloads;
+import io.eventide.lab.run.Campaign;
+import io.eventide.lab.run.Environment;
+import io.eventide.lab.run.IdleWorkload;
+import io.eventide.lab.run.MachineInfo;
+import io.eventide.lab.run.Progress;
+import io.eventide.lab.run.ServerModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./eventide bench}: serves the standard workload with every serving model, measures each
+ * side by side on this machine, prints the tables, and writes {@code results.json},
+ * {@code report.md} and {@code report.html}.
+ *
+ * <pre>
+ *  Lab (this process, light)
+ *   |-- servers: one child per model (JVM or node), pinned to the server CPUs
+ *   |-- wrk / the lab's driver: children pinned to the load CPUs
+ *   '-- results -&gt; terminal table, results.json, report.md, report.html
+ * </pre>
+ *
+ * <p>See {@link LabOptions#USAGE} for the options.
+ *
+ * <p><b>Threading:</b> a process entry point; the run is sequential on the main thread.
+ */
+public final class Lab {
+    private Lab() {
+    }
+
+    /**
+     * @param args see {@link LabOptions#USAGE}
+     * @throws IOException when the output cannot be written
+     */
+    public static void main(String[] args) throws IOException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(LabOptions.USAGE);
+            return;
+        }
+        LabOptions o;
+        try {
+            o = LabOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lab: " + e.getMessage() + "\n" + LabOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Results results = o.report() != null ? ResultsJson.read(o.report()) : measure(o, System.err);
+        write(results, o.out());
+        System.out.println();
+        System.out.print(TerminalTable.render(ReportTables.build(results)));
+        System.out.println("Findings:");
+        Findings.of(results).forEach(f -> System.out.println("  - " + f));
+        System.out.println("\nWrote " + o.out().resolve("report.html") + ", report.md and results.json");
+    }
+
+    /**
+     * Runs every workload of {@code o}.
+     *
+     * @param o options
+     * @param log where progress and problems go
+     * @return the results
+     * @throws IOException when the environment cannot be set up
+     */
+    public static Results measure(LabOptions o, PrintStream log) throws IOException {
+        ZonedDateTime started = ZonedDateTime.now();
+        Environment env = Environment.detect(o.pin(), o.serverCpus(), o.loadCpus(), log);
+        List<ServerModel> models = ServerModel.catalogue(env.serverCores(), env.node() != null).stream()
+                .filter(m -> o.includes(m.id())).toList();
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model selected; known: eventide-1, eventide-n, vertx, node, "
+                    + "jetty, helidon");
+        }
+        Campaign campaign = new Campaign(o, env, models, log);
+        IdleWorkload idle = new IdleWorkload(o, env, models, log);
+        double estimate = campaign.estimateSeconds() + (o.runs(Workloads.IDLE) ? idle.estimateSeconds() : 0);
+        log.printf("lab: %d models, %s run, about %s minutes; logs in %s%n", models.size(),
+                o.quick() ? "quick" : "full", Fmt.num(estimate / 60), env.scratch());
+        long t0 = System.nanoTime();
+        try (Progress progress = new Progress(log, estimate, isTerminal())) {
+            campaign.run(progress);
+            if (o.runs(Workloads.IDLE)) {
+                idle.run(progress);
+            }
+            progress.finish();
+        }
+        List<Cell> cells = new ArrayList<>(campaign.cells());
+        cells.addAll(idle.cells());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("date", started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
+        meta.putAll(MachineInfo.describe(env));
+        meta.put("run", (o.quick() ? "--quick" : "full") + ": " + o.reps() + " repetition(s), " + o.seconds()
+                + " s per throughput cell (+" + (o.quick() ? 1 : 3) + " s at 5,000+ connections), took "
+                + Fmt.num((System.nanoTime() - t0) / 60e9) + " min");
+        List<Double> loads = campaign.loads().stream().filter(l -> l >= 0).toList();
+        if (!loads.isEmpty()) {
+            Stat l = Stat.of(loads.stream().mapToDouble(Double::doubleValue).toArray());
+            meta.put("load average during the run", "median " + Fmt.num(l.median()) + ", min " + Fmt.num(l.min())
+                    + ", max " + Fmt.num(l.max()) + " (1-minute; the lab itself adds about 2)");
+        }
+        List<String> notes = new ArrayList<>(o.notes());
+        notes.addAll(env.notes());
+        notes.addAll(campaign.notes());
+        notes.addAll(idle.notes());
+        return new Results(meta, notes, models.stream().map(ServerModel::describe).toList(), cells);
+    }
+
+    /**
+     * Writes {@code results.json}, {@code report.md} and {@code report.html} into {@code dir}.
+     *
+     * @param r results
+     * @param dir output directory (created)
+     * @throws IOException when it cannot be written
+     */
+    public static void write(Results r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.json"), ResultsJson.write(r));
+        Files.writeString(dir.resolve("report.md"), MarkdownReport.render(r));
+        Files.writeString(dir.resolve("report.html"), HtmlReport.render(r));
+    }
+
+    /** @return whether standard error is a terminal (JDK 22+ knows; before, a console means one) */
+    static boolean isTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: System.console() is null unless attached to a terminal
+        }
+    }
+}

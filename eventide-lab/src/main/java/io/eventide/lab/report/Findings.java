@@ -1,0 +1,193 @@
+package io.eventide.lab.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The headline comparisons of a run, computed from the numbers so that every report states them
+ * the same way: where the event loop wins and by how much, and where threads win. Comparisons
+ * whose cells are missing (a model or workload skipped) are left out.
+ *
+ * <p><b>Threading:</b> stateless; any thread.
+ */
+public final class Findings {
+    static final String LOOP = "eventide-1";
+    static final String LOOPS = "eventide-n";
+    static final String PLATFORM = "jetty";
+    static final String VIRTUAL = "helidon";
+
+    private Findings() {
+    }
+
+    /** @param r results @return one sentence per finding */
+    public static List<String> of(Results r) {
+        List<String> out = new ArrayList<>();
+        throughput(r, Workloads.PLAINTEXT, out);
+        delay(r, out);
+        cpuMix(r, out);
+        idle(r, out);
+        open(r, out);
+        threadWins(r, out);
+        return out;
+    }
+
+    private static void throughput(Results r, String w, List<String> out) {
+        List<Long> levels = r.levels(w);
+        if (levels.isEmpty()) {
+            return;
+        }
+        long top = levels.get(levels.size() - 1);
+        Double loop = med(r, w, LOOP, top, Workloads.RPS);
+        Double jetty = med(r, w, PLATFORM, top, Workloads.RPS);
+        Double helidon = med(r, w, VIRTUAL, top, Workloads.RPS);
+        if (loop == null || jetty == null) {
+            return;
+        }
+        String s = "GET /" + w + " at " + Fmt.count(top) + " connections: " + label(r, LOOP) + " " + Fmt.num(loop)
+                + " responses/s, " + label(r, PLATFORM) + " " + Fmt.num(jetty) + " (" + ratio(loop, jetty) + ")";
+        if (helidon != null) {
+            s += ", " + label(r, VIRTUAL) + " " + Fmt.num(helidon) + " (" + ratio(loop, helidon) + ")";
+        }
+        Double p99Loop = med(r, w, LOOP, top, Workloads.P99);
+        Double p99Jetty = med(r, w, PLATFORM, top, Workloads.P99);
+        if (p99Loop != null && p99Jetty != null) {
+            s += "; p99 " + Fmt.num(p99Loop) + " ms vs " + Fmt.num(p99Jetty) + " ms";
+        }
+        out.add(s + ".");
+    }
+
+    private static void delay(Results r, List<String> out) {
+        List<Long> levels = r.levels(Workloads.DELAY);
+        if (levels.isEmpty()) {
+            return;
+        }
+        long top = levels.get(levels.size() - 1);
+        Double loop = med(r, Workloads.DELAY, LOOP, top, Workloads.RPS);
+        Double jetty = med(r, Workloads.DELAY, PLATFORM, top, Workloads.RPS);
+        Double helidon = med(r, Workloads.DELAY, VIRTUAL, top, Workloads.RPS);
+        if (loop == null || jetty == null) {
+            return;
+        }
+        String s = "GET /delay?ms=50 at " + Fmt.count(top) + " connections (Little's law allows "
+                + Fmt.num(top / 0.05) + "/s): " + label(r, LOOP) + " " + Fmt.num(loop) + "/s, " + label(r, PLATFORM)
+                + " " + Fmt.num(jetty) + "/s, capped by 200 threads / 50 ms = 4,000/s (" + ratio(loop, jetty) + ")";
+        if (helidon != null) {
+            s += "; " + label(r, VIRTUAL) + " " + Fmt.num(helidon) + "/s";
+        }
+        Double p99Loop = med(r, Workloads.DELAY, LOOP, top, Workloads.P99);
+        Double p99Jetty = med(r, Workloads.DELAY, PLATFORM, top, Workloads.P99);
+        if (p99Loop != null && p99Jetty != null) {
+            s += "; p99 " + Fmt.num(p99Loop) + " ms vs " + Fmt.num(p99Jetty) + " ms";
+        }
+        out.add(s + ".");
+    }
+
+    private static void cpuMix(Results r, List<String> out) {
+        List<Long> levels = r.levels(Workloads.CPU_MIX);
+        if (levels.isEmpty()) {
+            return;
+        }
+        long x = levels.get(0);
+        Double onLoop = med(r, Workloads.CPU_MIX, LOOP + "/loop", x, Workloads.CHEAP_P99);
+        Double offload = med(r, Workloads.CPU_MIX, LOOP + "/offload", x, Workloads.CHEAP_P99);
+        Double thread = med(r, Workloads.CPU_MIX, PLATFORM + "/thread", x, Workloads.CHEAP_P99);
+        Double virtual = med(r, Workloads.CPU_MIX, VIRTUAL + "/thread", x, Workloads.CHEAP_P99);
+        if (onLoop == null || offload == null) {
+            return;
+        }
+        String s = "CPU mix: p99 of the cheap requests is " + Fmt.num(onLoop) + " ms with /cpu on the event loop, "
+                + Fmt.num(offload) + " ms with it offloaded to workers (" + ratio(onLoop, offload) + " better)";
+        if (thread != null) {
+            s += ", " + Fmt.num(thread) + " ms on Jetty's platform threads";
+        }
+        if (virtual != null) {
+            s += ", " + Fmt.num(virtual) + " ms on Helidon's virtual threads";
+        }
+        out.add(s + ".");
+    }
+
+    private static void idle(Results r, List<String> out) {
+        List<Long> levels = r.levels(Workloads.IDLE);
+        if (levels.isEmpty()) {
+            return;
+        }
+        long top = levels.get(levels.size() - 1);
+        List<String> parts = new ArrayList<>();
+        for (Results.Model m : r.models()) {
+            Double kib = med(r, Workloads.IDLE, m.id(), top, Workloads.RSS_PER_CONN);
+            Double threads = med(r, Workloads.IDLE, m.id(), top, Workloads.THREADS);
+            if (kib != null) {
+                parts.add(m.label() + " " + Fmt.num(kib) + " KiB" + (threads == null ? ""
+                        : " (" + Fmt.num(threads) + " OS threads)"));
+            }
+        }
+        if (!parts.isEmpty()) {
+            out.add("Memory per idle connection at " + Fmt.count(top) + " connections (RSS growth / connections): "
+                    + String.join(", ", parts) + ".");
+        }
+    }
+
+    private static void open(Results r, List<String> out) {
+        List<Long> levels = r.levels(Workloads.OPEN);
+        if (levels.isEmpty()) {
+            return;
+        }
+        long top = levels.get(levels.size() - 1);
+        List<String> parts = new ArrayList<>();
+        for (Results.Model m : r.models()) {
+            Double p99 = med(r, Workloads.OPEN, m.id(), top, Workloads.P99);
+            Double achieved = med(r, Workloads.OPEN, m.id(), top, Workloads.ACHIEVED);
+            if (p99 != null) {
+                boolean saturated = achieved != null && achieved < 0.95 * top;
+                parts.add(m.label() + " " + Fmt.num(p99) + " ms" + (saturated
+                        ? " (saturated: " + Fmt.num(achieved) + "/s answered)" : ""));
+            }
+        }
+        if (!parts.isEmpty()) {
+            out.add("GET /json at a fixed " + Fmt.count(top) + " req/s, p99 from the intended send time: "
+                    + String.join(", ", parts) + ".");
+        }
+    }
+
+    private static void threadWins(Results r, List<String> out) {
+        List<String> wins = new ArrayList<>();
+        for (String w : List.of(Workloads.PLAINTEXT, Workloads.JSON, Workloads.DELAY)) {
+            for (long x : r.levels(w)) {
+                Double loop = best(r, w, x, LOOP, LOOPS);
+                Double threads = best(r, w, x, PLATFORM, VIRTUAL);
+                if (loop != null && threads != null && threads > loop * 1.05) {
+                    wins.add("/" + w + " at " + Fmt.count(x) + " connections (" + Fmt.num(threads) + " vs "
+                            + Fmt.num(loop) + "/s, " + ratio(threads, loop) + ")");
+                }
+            }
+        }
+        out.add(wins.isEmpty() ? "Threads out-served the best Eventide configuration in no throughput cell."
+                : "Threads out-served the best Eventide configuration by more than 5% in: " + String.join(", ", wins)
+                        + ".");
+    }
+
+    private static Double best(Results r, String w, long x, String... series) {
+        Double best = null;
+        for (String s : series) {
+            Double v = med(r, w, s, x, Workloads.RPS);
+            if (v != null && (best == null || v > best)) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    static Double med(Results r, String w, String series, long x, String metric) {
+        Cell c = r.cell(w, series, x);
+        Stat s = c == null ? null : c.stat(metric);
+        return s == null ? null : s.median();
+    }
+
+    private static String label(Results r, String id) {
+        return r.model(id).label();
+    }
+
+    private static String ratio(double a, double b) {
+        return b <= 0 ? "n/a" : Fmt.times(a / b);
+    }
+}
