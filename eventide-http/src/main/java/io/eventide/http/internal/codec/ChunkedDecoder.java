@@ -3,7 +3,6 @@ package io.eventide.http.internal.codec;
 import io.eventide.http.HttpHeaders;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -226,21 +225,10 @@ public final class ChunkedDecoder {
             fail(trailerScanner.errorStatus(), trailerScanner.errorReason());
             return Result.ERROR;
         }
-        trailers = fields(trailerReader.window(), trailerReader.windowBase(), trailerScanner);
+        trailers = FieldBlock.decode(trailerReader.window(), trailerReader.windowBase(),
+                trailerScanner.layout());
         state = ENDED;
         return Result.END;
-    }
-
-    private static HttpHeaders fields(byte[] b, int base, Http1HeadScanner scanner) {
-        HttpHeaders fields = new HttpHeaders(scanner.fieldCount());
-        for (int i = 0; i < scanner.fieldCount(); i++) {
-            int nameStart = base + scanner.nameStart(i);
-            int valueStart = base + scanner.valueStart(i);
-            fields.add(KnownNames.header(b, nameStart, base + scanner.nameEnd(i) - nameStart),
-                    new String(b, valueStart, base + scanner.valueEnd(i) - valueStart,
-                            StandardCharsets.ISO_8859_1));
-        }
-        return fields;
     }
 
     /**

@@ -101,7 +101,7 @@ final class Http1HeadReader {
         if (result == Http1HeadScanner.DONE) {
             window = array;
             windowBase = base;
-            in.position(in.position() + scanner.headLength());
+            in.position(in.position() + scanner.layout().headLength());
         } else if (result == Http1HeadScanner.NEED_MORE) {
             // The scanner bounds its input by maxBytes, so available <= maxBytes here.
             ensureCapacity(available);
@@ -126,7 +126,7 @@ final class Http1HeadReader {
             int result = scanner.scan(acc, 0, accLength);
             if (result == Http1HeadScanner.DONE) {
                 // Give back what was copied past the head: the body or the next request.
-                in.position(in.position() - (accLength - scanner.headLength()));
+                in.position(in.position() - (accLength - scanner.layout().headLength()));
                 window = acc;
                 windowBase = 0;
             }

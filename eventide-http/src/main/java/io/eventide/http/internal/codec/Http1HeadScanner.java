@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import java.util.Arrays;
-
 /**
  * Byte-level state machine over an HTTP/1.1 message head (RFC 9112 §2.1): the request line and
  * header fields, or, in trailer mode, only the fields of a chunked body's trailer section
@@ -37,36 +35,27 @@ final class Http1HeadScanner {
     private static final int FAILED = 13;
 
     private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
-    private static final int VERSION_LENGTH = 8;
+    private static final int VERSION_LENGTH = 8; // "HTTP/1.1"
 
     private final boolean trailers;
     private final int maxBytes;
     private final int maxLine;
     private final int maxFields;
+    private final HeadLayout layout = new HeadLayout();
 
     private int state;
     private int pos;
-    private int methodEnd;
     private int targetStart;
     private int targetEnd;
     private int queryIndex;
-    private int versionMinor;
     private int nameStart;
     private int nameEnd;
     private int valueStart;
     private int valueEnd;
-    /** Four offsets per field: name start, name end, value start, value end (OWS trimmed). */
-    private int[] fields = new int[64];
-    private int fieldCount;
-    private int headLength;
     private int errorStatus;
     private String errorReason;
 
-    /**
-     * @param limits the limits to enforce
-     * @param trailers {@code true} to scan a trailer section: no request line, and the section
-     *     is bounded by {@code max-trailer-bytes} instead of {@code max-header-bytes}
-     */
+    /** With {@code trailers}, scans a trailer section: no request line, {@code max-trailer-bytes}. */
     Http1HeadScanner(Http1Limits limits, boolean trailers) {
         this.trailers = trailers;
         this.maxBytes = trailers ? limits.maxTrailerBytes() : limits.maxHeaderBytes();
@@ -79,17 +68,14 @@ final class Http1HeadScanner {
         state = trailers ? FIELD_START : METHOD;
         pos = 0;
         queryIndex = -1;
-        fieldCount = 0;
-        headLength = 0;
+        layout.clear();
         errorStatus = 0;
         errorReason = null;
     }
 
     /**
-     * Scans bytes {@code b[base + position(), base + available)}, where {@code b[base]} is the
-     * first byte of the head.
-     *
-     * @return {@link #NEED_MORE}, {@link #DONE} or {@link #ERROR}
+     * Scans the new bytes of {@code b[base, base + available)}, where {@code b[base]} is the
+     * head's first byte; returns {@link #NEED_MORE}, {@link #DONE} or {@link #ERROR}.
      */
     int scan(byte[] b, int base, int available) {
         int end = base + Math.min(available, maxBytes);
@@ -126,17 +112,85 @@ final class Http1HeadScanner {
 
     private int step(byte[] b, int base, int i, int end) {
         return switch (state) {
-            case METHOD -> method(b, base, i, end);
+            case METHOD -> requestLine(b, base, i, end);
             case TARGET_START, TARGET -> target(b, base, i, end);
             case VERSION -> version(b, base, i, end);
             case LINE_CR -> lineEnd(b[i], i);
             case LINE_LF, FIELD_LF, END_LF -> lineFeed(b[i], base, i);
-            case FIELD_START -> fieldStart(b[i], base, i);
+            case FIELD_START -> fieldLines(b, base, i, end);
             case NAME -> name(b, base, i, end);
             case VALUE_OWS -> valueOws(b, base, i, end);
             case VALUE -> value(b, base, i, end);
             default -> throw new IllegalStateException("state " + state);
         };
+    }
+
+    /**
+     * Fast path for a request line that is whole and valid: one straight pass with no state
+     * dispatch. Anything unusual (a split, a limit, an error) goes to the state machine from the
+     * line's first byte, which reaches the same offsets or the exact error.
+     */
+    private int requestLine(byte[] b, int base, int i, int end) {
+        if (i != base) {
+            return method(b, base, i, end);
+        }
+        int lineLimit = Math.min(end, base + maxLine); // the CR may sit at base + maxLine
+        int m = i;
+        while (m < lineLimit && HttpChars.isTchar(b[m])) {
+            m++;
+        }
+        int t = m + 1;
+        int k = t;
+        int query = -1;
+        for (; k < lineLimit && HttpChars.isTarget(b[k]); k++) {
+            if (query < 0 && b[k] == '?') {
+                query = k;
+            }
+        }
+        int v = k + 1;
+        if (m == i || k == t || v + 9 >= end || v + 8 > base + maxLine
+                || b[m] != ' ' || b[k] != ' ' || !HttpChars.isHttp1LineEnd(b, v)) {
+            return method(b, base, i, end);
+        }
+        layout.requestLine(m - base, t - base, k - base, query < 0 ? -1 : query - base, b[v + 7] - '0');
+        state = FIELD_START;
+        return v + 10;
+    }
+
+    /** Field lines, each whole and valid one taken in one straight pass (see {@link #requestLine}). */
+    private int fieldLines(byte[] b, int base, int i, int end) {
+        while (i < end) {
+            int next = fieldLine(b, base, i, end);
+            if (next < 0) {
+                return fieldStart(b[i], base, i);
+            }
+            i = next;
+        }
+        return i;
+    }
+
+    /** {@return the index after a whole, valid field line at {@code i}, or -1} */
+    private int fieldLine(byte[] b, int base, int i, int end) {
+        int n = i;
+        while (n < end && HttpChars.isTchar(b[n])) {
+            n++;
+        }
+        if (n == i || n == end || b[n] != ':' || layout.fieldCount() == maxFields) {
+            return -1;
+        }
+        int v = n + 1;
+        while (v < end && HttpChars.isOws(b[v])) {
+            v++;
+        }
+        int cr = HttpChars.skipFieldContent(b, v, end);
+        while (cr < end && b[cr] == '\t') {
+            cr = HttpChars.skipFieldContent(b, cr + 1, end);
+        }
+        if (cr + 1 >= end || b[cr] != '\r' || b[cr + 1] != '\n') {
+            return -1;
+        }
+        layout.addField(i - base, n - base, v - base, HttpChars.trimOws(b, v, cr) - base);
+        return cr + 2;
     }
 
     private int method(byte[] b, int base, int i, int end) {
@@ -151,7 +205,6 @@ final class Http1HeadScanner {
         if (b[i] != ' ' || i == base) {
             return fail(400, "invalid method", i);
         }
-        methodEnd = i - base;
         state = TARGET_START;
         return i + 1;
     }
@@ -203,7 +256,8 @@ final class Http1HeadScanner {
         if (b[start + 5] != '1' || b[start + 7] > '1') {
             return fail(505, "HTTP version not supported", i);
         }
-        versionMinor = b[start + 7] - '0';
+        // The method ends just before the target's first byte.
+        layout.requestLine(targetStart - 1, targetStart, targetEnd, queryIndex, b[start + 7] - '0');
         state = LINE_CR;
         return i;
     }
@@ -214,9 +268,9 @@ final class Http1HeadScanner {
             return fail(400, "bare CR", i);
         }
         if (state == FIELD_LF) {
-            addField();
+            layout.addField(nameStart, nameEnd, valueStart, valueEnd);
         } else if (state == END_LF) {
-            headLength = i + 1 - base;
+            layout.headLength(i + 1 - base);
             state = FINISHED;
             return i + 1;
         }
@@ -230,7 +284,7 @@ final class Http1HeadScanner {
             return i + 1;
         }
         if (HttpChars.isTchar(c)) {
-            if (fieldCount == maxFields) {
+            if (layout.fieldCount() == maxFields) {
                 return fail(431, (trailers ? "trailer section" : "request head")
                         + " exceeds max-header-count (" + maxFields + ")", i);
             }
@@ -282,11 +336,7 @@ final class Http1HeadScanner {
             byte c = b[i];
             if (c == '\r') {
                 // The window holds the whole value, so trim trailing OWS here (RFC 9112 §5).
-                int last = i;
-                while (last > base + valueStart && HttpChars.isOws(b[last - 1])) {
-                    last--;
-                }
-                valueEnd = last - base;
+                valueEnd = HttpChars.trimOws(b, base + valueStart, i) - base;
                 state = FIELD_LF;
                 return i + 1;
             }
@@ -300,11 +350,8 @@ final class Http1HeadScanner {
     }
 
     private int lineEnd(byte c, int i) {
-        if (c != '\r') {
-            return fail(400, c == '\n' ? "bare LF" : "invalid HTTP version", i);
-        }
         state = LINE_LF;
-        return i + 1;
+        return c == '\r' ? i + 1 : fail(400, c == '\n' ? "bare LF" : "invalid HTTP version", i);
     }
 
     private int lineTooLong(int i) {
@@ -316,62 +363,30 @@ final class Http1HeadScanner {
         return i;
     }
 
-    private void addField() {
-        int k = fieldCount * 4;
-        if (k + 4 > fields.length) {
-            fields = Arrays.copyOf(fields, fields.length * 2);
-        }
-        fields[k] = nameStart;
-        fields[k + 1] = nameEnd;
-        fields[k + 2] = valueStart;
-        fields[k + 3] = valueEnd;
-        fieldCount++;
+    /** {@return where the parts of the head lie; complete once {@link #scan} returns DONE} */
+    HeadLayout layout() {
+        return layout;
     }
 
+    // Shorthands for layout().x(i), kept for the response parser written against them.
     int fieldCount() {
-        return fieldCount;
+        return layout.fieldCount();
     }
 
     int nameStart(int field) {
-        return fields[field * 4];
+        return layout.nameStart(field);
     }
 
     int nameEnd(int field) {
-        return fields[field * 4 + 1];
+        return layout.nameEnd(field);
     }
 
     int valueStart(int field) {
-        return fields[field * 4 + 2];
+        return layout.valueStart(field);
     }
 
     int valueEnd(int field) {
-        return fields[field * 4 + 3];
-    }
-
-    int methodEnd() {
-        return methodEnd;
-    }
-
-    int targetStart() {
-        return targetStart;
-    }
-
-    int targetEnd() {
-        return targetEnd;
-    }
-
-    /** {@return the offset of the first {@code ?} in the target, or -1} */
-    int queryIndex() {
-        return queryIndex;
-    }
-
-    int versionMinor() {
-        return versionMinor;
-    }
-
-    /** {@return the head's length in bytes, final CRLF included; valid once done} */
-    int headLength() {
-        return headLength;
+        return layout.valueEnd(field);
     }
 
     int errorStatus() {

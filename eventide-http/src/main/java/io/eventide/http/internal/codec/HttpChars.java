@@ -90,6 +90,21 @@ final class HttpChars {
         return i;
     }
 
+    /** {@return whether {@code b[v, v+10)} is {@code HTTP/1.1} or {@code HTTP/1.0} then CRLF} */
+    static boolean isHttp1LineEnd(byte[] b, int v) {
+        return b[v] == 'H' && b[v + 1] == 'T' && b[v + 2] == 'T' && b[v + 3] == 'P' && b[v + 4] == '/'
+                && b[v + 5] == '1' && b[v + 6] == '.' && (b[v + 7] == '1' || b[v + 7] == '0')
+                && b[v + 8] == '\r' && b[v + 9] == '\n';
+    }
+
+    /** {@return {@code end} moved back over trailing SP and HTAB, but not before {@code start}} */
+    static int trimOws(byte[] b, int start, int end) {
+        while (end > start && isOws(b[end - 1])) {
+            end--;
+        }
+        return end;
+    }
+
     static boolean isTchar(char c) {
         return c < 0x80 && (CLASS[c] & TCHAR) != 0;
     }

@@ -22,7 +22,8 @@ public final class HttpRequestHead {
     private final String path;
     private final String query;
     private final HttpVersion version;
-    private final HttpHeaders headers;
+    private FieldBlock fields;
+    private HttpHeaders headers;
     private final long contentLength;
     private final int flags;
 
@@ -32,13 +33,13 @@ public final class HttpRequestHead {
     static final int UPGRADE = 8;
 
     HttpRequestHead(String method, String target, String path, String query, HttpVersion version,
-                    HttpHeaders headers, long contentLength, int flags) {
+                    FieldBlock fields, long contentLength, int flags) {
         this.method = method;
         this.target = target;
         this.path = path;
         this.query = query;
         this.version = version;
-        this.headers = headers;
+        this.fields = fields;
         this.contentLength = contentLength;
         this.flags = flags;
     }
@@ -72,8 +73,15 @@ public final class HttpRequestHead {
         return version;
     }
 
-    /** {@return the header fields in the order received} */
+    /**
+     * {@return the header fields in the order received}: decoded into strings on the first call,
+     * so a handler that never looks pays nothing for them
+     */
     public HttpHeaders headers() {
+        if (headers == null) {
+            headers = fields.toHeaders();
+            fields = null;
+        }
         return headers;
     }
 

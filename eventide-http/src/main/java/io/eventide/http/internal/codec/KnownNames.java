@@ -82,6 +82,24 @@ final class KnownNames {
         return -1;
     }
 
+    /**
+     * {@return the id of a framing header ({@link #HOST} to {@link #UPGRADE}) in
+     * {@code b[off, off+len)}, or -1}: one length switch and at most one comparison, since the
+     * request builder asks this of every field
+     */
+    static int framingId(byte[] b, int off, int len) {
+        int id = switch (len) {
+            case 4 -> HOST;
+            case 14 -> CONTENT_LENGTH;
+            case 17 -> TRANSFER_ENCODING;
+            case 10 -> CONNECTION;
+            case 6 -> EXPECT;
+            case 7 -> UPGRADE;
+            default -> -1;
+        };
+        return id >= 0 && HttpChars.equalsLower(b, off, len, HEADER_LOWER[id]) ? id : -1;
+    }
+
     /** {@return the canonical, interned name for a header id} */
     static String headerName(int id) {
         return HEADERS[id];

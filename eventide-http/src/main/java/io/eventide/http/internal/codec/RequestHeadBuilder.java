@@ -1,15 +1,14 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns a completed, scanned request head into a {@link HttpRequestHead}: the first and only
- * place strings are made. Known methods and header names come out as interned constants, and
- * framing fields are read from the bytes as they go by (RFC 9112 §6.3), so they are never parsed
- * twice. Checks that need the whole head (Host, Content-Length against Transfer-Encoding) run
- * here; a failure is recorded on the scanner, so the parser reports it like any other error.
+ * Turns a completed, scanned request head into a {@link HttpRequestHead}. The request line
+ * becomes strings (every handler needs it; known methods are interned constants); framing fields
+ * are read straight from the bytes (RFC 9112 §6.3); the field lines are copied in one piece and
+ * become strings only when a handler asks for them (see {@link FieldBlock}). Checks that need
+ * the whole head (Host, Content-Length against Transfer-Encoding) run here; a failure is recorded
+ * on the scanner, so the parser reports it like any other error.
  *
  * <p><b>Threading:</b> not thread-safe; one instance per connection, used by its loop only.
  */
@@ -17,6 +16,7 @@ final class RequestHeadBuilder {
     private static final byte[] CONTINUE_100 = "100-continue".getBytes(StandardCharsets.US_ASCII);
 
     private final Http1HeadScanner scanner;
+    private final HeadLayout layout;
     private byte[] b;
     private int base;
     private int hosts;
@@ -28,6 +28,7 @@ final class RequestHeadBuilder {
 
     RequestHeadBuilder(Http1HeadScanner scanner) {
         this.scanner = scanner;
+        this.layout = scanner.layout();
     }
 
     /**
@@ -47,17 +48,16 @@ final class RequestHeadBuilder {
     }
 
     private HttpRequestHead build() {
-        String method = KnownNames.method(b, base, scanner.methodEnd());
-        HttpVersion version = scanner.versionMinor() == 1 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        RequestTarget target = RequestTarget.parse(b, base, scanner, method);
+        String method = KnownNames.method(b, base, layout.methodEnd());
+        HttpVersion version = layout.versionMinor() == 1 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
+        RequestTarget target = RequestTarget.parse(b, base, layout, method);
         if (target == null) {
             reject(400, "invalid request target");
             return null;
         }
-        int count = scanner.fieldCount();
-        HttpHeaders headers = new HttpHeaders(count);
+        int count = layout.fieldCount();
         for (int field = 0; field < count; field++) {
-            if (!addField(headers, field)) {
+            if (!readFraming(field)) {
                 return null;
             }
         }
@@ -65,7 +65,7 @@ final class RequestHeadBuilder {
             return null;
         }
         return new HttpRequestHead(method, target.raw(), target.path(), target.query(), version,
-                headers, contentLength, flags(version));
+                FieldBlock.copyOf(b, base, layout), contentLength, flags(version));
     }
 
     private void begin(byte[] bytes, int headBase) {
@@ -79,15 +79,13 @@ final class RequestHeadBuilder {
         upgradeField = false;
     }
 
-    private boolean addField(HttpHeaders headers, int field) {
-        int nameStart = base + scanner.nameStart(field);
-        int nameLength = scanner.nameEnd(field) - scanner.nameStart(field);
-        int valueStart = base + scanner.valueStart(field);
-        int valueEnd = base + scanner.valueEnd(field);
-        int id = KnownNames.headerId(b, nameStart, nameLength);
-        String name = id >= 0 ? KnownNames.headerName(id) : latin1(nameStart, nameStart + nameLength);
-        headers.add(name, latin1(valueStart, valueEnd));
-        switch (id) {
+    /** Reads a field's framing meaning, if any, straight from its bytes. */
+    private boolean readFraming(int field) {
+        int nameStart = base + layout.nameStart(field);
+        int nameLength = layout.nameEnd(field) - layout.nameStart(field);
+        int valueStart = base + layout.valueStart(field);
+        int valueEnd = base + layout.valueEnd(field);
+        switch (KnownNames.framingId(b, nameStart, nameLength)) {
             case KnownNames.HOST -> hosts++;
             case KnownNames.CONTENT_LENGTH -> {
                 return contentLength(valueStart, valueEnd);
@@ -167,10 +165,6 @@ final class RequestHeadBuilder {
             flags |= HttpRequestHead.UPGRADE;
         }
         return flags;
-    }
-
-    private String latin1(int start, int end) {
-        return start == end ? "" : new String(b, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     private boolean reject(int status, String reason) {

@@ -23,10 +23,10 @@ record RequestTarget(String raw, String path, String query) {
     private static final String ROOT = "/";
 
     /** {@return the parsed target, or {@code null} if its form does not fit the method} */
-    static RequestTarget parse(byte[] b, int base, Http1HeadScanner scanner, String method) {
-        int start = base + scanner.targetStart();
-        int end = base + scanner.targetEnd();
-        int query = scanner.queryIndex() < 0 ? -1 : base + scanner.queryIndex();
+    static RequestTarget parse(byte[] b, int base, HeadLayout layout, String method) {
+        int start = base + layout.targetStart();
+        int end = base + layout.targetEnd();
+        int query = layout.queryIndex() < 0 ? -1 : base + layout.queryIndex();
         // The most common target of all, "/", is not worth a new String.
         String raw = end - start == 1 && b[start] == '/'
                 ? ROOT : new String(b, start, end - start, StandardCharsets.ISO_8859_1);

@@ -3,10 +3,10 @@
  * the server and client connections.
  *
  * <pre>
- *  bytes ──&gt; Http1RequestParser ──&gt; HttpRequestHead (framing derived)
- *                                     ├─ chunked        ──&gt; ChunkedDecoder       ──&gt; data views, trailers
- *                                     └─ Content-Length ──&gt; ContentLengthDecoder ──&gt; data views
- *  status, fields ──&gt; Http1ResponseEncoder (+ DateCache) ──&gt; bytes
+ *  bytes ──&gt; Http1RequestParser ──&gt; HttpRequestHead (framing derived, fields decoded lazily)
+ *    body, chunked         ──&gt; ChunkedDecoder       ──&gt; data views of the input, trailers
+ *    body, Content-Length  ──&gt; ContentLengthDecoder ──&gt; data views of the input
+ *  status, fields ──&gt; Http1ResponseEncoder (+ DateCache per loop) ──&gt; bytes
  * </pre>
  *
  * <p>Parsers are strict where a lenient reading could let two implementations frame one message

@@ -3,12 +3,18 @@ package io.eventide.http.internal.codec;
 import static io.eventide.http.internal.codec.ParseHarness.parseEveryWay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.eventide.http.HttpHeaders;
 import io.eventide.http.internal.codec.Http1RequestParser.Result;
 
+import com.sun.management.ThreadMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -186,6 +192,48 @@ class Http1RequestParserTest {
             assertThat(parser.head().path()).isEqualTo("/r" + i);
             assertThat(parser.head().headers().get("x-pad")).hasSize(i * 7);
         }
+    }
+
+    @Test
+    void allocatesNothingUntilTheHeadIsComplete() {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        byte[] request = Feeds.bytes(BROWSER_GET);
+        List<ByteBuffer> pieces = new ArrayList<>();
+        for (int i = 0; i + 7 < request.length; i += 7) {
+            pieces.add(Feeds.wrap(request, i, i + 7, Feeds.kind(i)));
+        }
+        Http1RequestParser parser = new Http1RequestParser();
+        feedAll(parser, pieces, 2000); // warm up: grow the buffer, compile the paths
+        long before = threads.getCurrentThreadAllocatedBytes();
+        feedAll(parser, pieces, 200);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // 200 heads of ~60 partial reads each: a single allocation per call would be >= 192 KB.
+        assertThat(allocated).isLessThan(4096);
+    }
+
+    private static void feedAll(Http1RequestParser parser, List<ByteBuffer> pieces, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            parser.reset();
+            for (int i = 0; i < pieces.size(); i++) {
+                ByteBuffer piece = pieces.get(i);
+                piece.position(piece.limit() - 7);
+                if (parser.parse(piece) != Result.NEED_MORE) {
+                    throw new AssertionError(parser.result());
+                }
+            }
+        }
+    }
+
+    @Test
+    void decodesHeaderStringsOnceAndOnlyWhenAsked() {
+        HttpRequestHead head = parseWhole("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n");
+        assertThat(head.contentLength()).isZero();
+        assertThat(head.hasBody()).isFalse();
+        HttpHeaders headers = head.headers();
+        assertThat(head.headers()).isSameAs(headers);
+        assertThat(headers.get("content-length")).isEqualTo("0");
+        assertThat(parseWhole("GET / HTTP/1.0\r\n\r\n").headers().isEmpty()).isTrue();
     }
 
     @Test
