@@ -55,6 +55,37 @@ public class Bench {
                 res.end("cpu " + n + " = " + cpu(n) + " (loop)\n");
             }
         });
+        // Real-time: WebSocket echo, a topic broadcast (POST /broadcast publishes the body to every
+        // GET /ws/broadcast socket) and an SSE stream of n events.
+        io.eventide.http.topic.LocalTopic<String> broadcast = io.eventide.http.topic.LocalTopic.create("broadcast");
+        io.eventide.http.websocket.WebSocketOptions ws = io.eventide.http.websocket.WebSocketOptions.defaults();
+        app.get("/ws/echo", io.eventide.http.websocket.WebSockets.handler(ws, socket -> {
+            socket.onText(socket::sendText);
+            socket.onBinary(socket::sendBinary);
+        }));
+        app.get("/ws/broadcast", io.eventide.http.websocket.WebSockets.handler(ws, socket -> broadcast.subscribe(socket)));
+        app.post("/broadcast", (req, res) -> req.bodyAsString().onSuccess(body -> {
+            broadcast.publish(body);
+            res.end("published to " + broadcast.subscribers() + " subscribers\n");
+        }));
+        app.get("/sse/ticks", (req, res) -> {
+            long n = parse(req.queryParam("n"), 10);
+            io.eventide.http.sse.SseStream sse = io.eventide.http.sse.Sse.start(req, res);
+            long[] sent = {0};
+            Runnable pump = () -> {
+                while (sent[0] < n && sse.isOpen()) {
+                    long i = sent[0]++;
+                    if (!sse.send("tick", String.valueOf(i), "tick " + i)) {
+                        return; // queued past the high watermark: go on when it drains
+                    }
+                }
+                if (sse.isOpen()) {
+                    sse.close();
+                }
+            };
+            sse.onDrain(pump);
+            pump.run();
+        });
         app.listen(port).join();
         System.out.println("Bench: listening on port " + app.port() + " with " + loops + " loop(s), JDK "
                 + Runtime.version() + ", pid " + ProcessHandle.current().pid());

@@ -1,0 +1,235 @@
+package io.eventide.http.internal.sse;
+
+import io.eventide.core.EventLoop;
+import io.eventide.core.EventideException;
+import io.eventide.core.Timer;
+import io.eventide.http.HttpHeaders;
+import io.eventide.http.HttpRequest;
+import io.eventide.http.HttpResponse;
+import io.eventide.http.OverflowPolicy;
+import io.eventide.http.internal.fanout.FanoutSink;
+import io.eventide.http.sse.SseOptions;
+import io.eventide.http.sse.SseStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An {@link SseStream} written through an {@link HttpResponse}'s chunked body.
+ *
+ * <p>Slow consumers: the response only tells us when its connection's queue passed the high
+ * watermark ({@code write} returns false) and when it drained again, not how much is queued. So
+ * the budget counts the bytes written since the queue went over the watermark: the queue then holds
+ * at most the watermark, one write, and that count. Past the budget the policy drops the event or
+ * ends the stream.
+ *
+ * <p>A client that left: HTTP gives a response no close event, so every heartbeat and every send
+ * first checks that the connection is still there ({@link #gone()}) and ends the stream if not.
+ *
+ * <p><b>Threading:</b> loop-confined.
+ */
+public final class EventStream implements SseStream, FanoutSink {
+    private static final ByteBuffer OPENING = ByteBuffer.wrap(SseEncoder.comment("")).asReadOnlyBuffer();
+
+    private final HttpRequest req;
+    private final HttpResponse res;
+    private final SseOptions options;
+    private Timer heartbeat;
+    private boolean open = true;
+    private boolean overWatermark;
+    private long sinceOver;
+    private long dropped;
+    private Runnable onClose = () -> { };
+    private Runnable onDrain = () -> { };
+    private List<Runnable> terminated;
+
+    private EventStream(HttpRequest req, HttpResponse res, SseOptions options) {
+        this.req = req;
+        this.res = res;
+        this.options = options;
+    }
+
+    /**
+     * @param req the request
+     * @param res its uncommitted response
+     * @param options settings
+     * @return the started stream
+     */
+    public static EventStream start(HttpRequest req, HttpResponse res, SseOptions options) {
+        Objects.requireNonNull(options, "options");
+        EventStream s = new EventStream(req, res, options);
+        res.status(200).contentType("text/event-stream")
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("X-Accel-Buffering", "no");
+        res.onDrain(s::drained);
+        res.onShutdown(s::close); // a graceful server close ends the stream instead of waiting on it
+        // Send the head with a first line now: the client's EventSource opens on the head.
+        s.write(options.retry() != null ? ByteBuffer.wrap(SseEncoder.retry(options.retry().toMillis()))
+                : OPENING.duplicate());
+        if (!options.heartbeat().isZero()) {
+            s.heartbeat = res.loop().setInterval(options.heartbeat(), s::beat);
+        }
+        return s;
+    }
+
+    @Override
+    public boolean send(String data) {
+        return send(null, null, data);
+    }
+
+    @Override
+    public boolean send(String event, String id, String data) {
+        checkLoop();
+        return write(ByteBuffer.wrap(SseEncoder.event(event, id, Objects.requireNonNull(data, "data"))));
+    }
+
+    @Override
+    public boolean retry(Duration delay) {
+        checkLoop();
+        return write(ByteBuffer.wrap(SseEncoder.retry(delay.toMillis())));
+    }
+
+    @Override
+    public boolean comment(String text) {
+        checkLoop();
+        return write(ByteBuffer.wrap(SseEncoder.comment(text)));
+    }
+
+    @Override
+    public boolean sendShared(ByteBuffer encoded) {
+        checkLoop();
+        return write(encoded.duplicate());
+    }
+
+    private boolean write(ByteBuffer bytes) {
+        if (!open) {
+            return false;
+        }
+        if (gone()) {
+            end();
+            return false;
+        }
+        int n = bytes.remaining();
+        if (overWatermark && sinceOver + n > options.maxBufferedBytes()) {
+            if (options.overflowPolicy() == OverflowPolicy.DROP) {
+                dropped++;
+                return false;
+            }
+            end(); // nothing more is queued: the memory this client holds stops growing
+            return false;
+        }
+        boolean ok = res.write(bytes);
+        if (overWatermark) {
+            sinceOver += n;
+        } else if (!ok) {
+            overWatermark = true;
+        }
+        return ok;
+    }
+
+    private void drained() {
+        overWatermark = false;
+        sinceOver = 0;
+        run(onDrain);
+    }
+
+    private void beat() {
+        if (gone()) {
+            end();
+        } else if (!overWatermark) {
+            write(OPENING.duplicate());
+        }
+    }
+
+    /**
+     * Whether the connection is gone. Relies on the remote address becoming unavailable once the
+     * socket is closed: {@link HttpResponse} has no close notification for a response in progress.
+     */
+    private boolean gone() {
+        return res.isEnded() || req.remoteAddress() == null;
+    }
+
+    @Override
+    public void close() {
+        checkLoop();
+        end();
+    }
+
+    private void end() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        if (heartbeat != null) {
+            heartbeat.cancel();
+        }
+        if (!res.isEnded()) {
+            res.end();
+        }
+        if (terminated != null) {
+            terminated.forEach(this::run);
+        }
+        run(onClose);
+    }
+
+    private void run(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            res.loop().reportUncaught(new EventideException("SSE handler for " + req + " threw", e));
+        }
+    }
+
+    @Override
+    public String lastEventId() {
+        return req.header("Last-Event-ID");
+    }
+
+    @Override
+    public SseStream onClose(Runnable handler) {
+        this.onClose = Objects.requireNonNull(handler);
+        return this;
+    }
+
+    @Override
+    public SseStream onDrain(Runnable handler) {
+        this.onDrain = Objects.requireNonNull(handler);
+        return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open && !gone();
+    }
+
+    @Override
+    public EventLoop loop() {
+        return res.loop();
+    }
+
+    @Override
+    public long dropped() {
+        return dropped;
+    }
+
+    @Override
+    public void onTerminated(Runnable listener) {
+        if (!open) {
+            listener.run();
+            return;
+        }
+        if (terminated == null) {
+            terminated = new ArrayList<>(2);
+        }
+        terminated.add(listener);
+    }
+
+    private void checkLoop() {
+        if (!res.loop().inLoop()) {
+            throw new IllegalStateException("SseStream for " + req + " is confined to " + res.loop().name()
+                    + "; called from " + Thread.currentThread().getName() + " (use loop().execute)");
+        }
+    }
+}
