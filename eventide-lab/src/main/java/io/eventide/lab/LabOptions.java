@@ -130,24 +130,27 @@ public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, 
         return models.isEmpty() || models.contains(id);
     }
 
-    /** @return connection levels of the plaintext and JSON workloads */
-    public List<Integer> throughputLevels() {
-        return List.of(50, 1_000, 10_000);
+    /**
+     * @param workload {@code plaintext} or {@code json}
+     * @return its connection levels ({@code --quick}: JSON at 1,000 only)
+     */
+    public List<Integer> throughputLevels(String workload) {
+        return quick && workload.equals(Workloads.JSON) ? List.of(1_000) : List.of(50, 1_000, 10_000);
     }
 
-    /** @return connection levels of the delay workload */
+    /** @return connection levels of the delay workload ({@code --quick}: three of the four) */
     public List<Integer> delayLevels() {
-        return List.of(100, 1_000, 5_000, 10_000);
+        return quick ? List.of(100, 1_000, 10_000) : List.of(100, 1_000, 5_000, 10_000);
     }
 
-    /** @return connection levels of the idle workload */
+    /** @return connection levels of the idle workload ({@code --quick}: the smallest and the largest) */
     public List<Integer> idleLevels() {
-        return List.of(1_000, 5_000, 15_000);
+        return quick ? List.of(1_000, 15_000) : List.of(1_000, 5_000, 15_000);
     }
 
-    /** @return arrival rates of the open-model workload, req/s */
+    /** @return arrival rates of the open-model workload, req/s ({@code --quick}: one) */
     public List<Integer> openRates() {
-        return quick ? List.of(1_000, 5_000) : List.of(1_000, 5_000, 10_000);
+        return quick ? List.of(5_000) : List.of(1_000, 5_000, 10_000);
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load at a constant arrival rate (an open model), measured without coordinated omission.
@@ -114,7 +113,7 @@ public final class OpenModelDriver {
     private int open;
     private double outstandingArea;
     private long lastAccount;
-    private long lastOutstanding;
+    private long lastDone;
 
     private OpenModelDriver(Config config) {
         this.config = config;
@@ -197,15 +196,18 @@ public final class OpenModelDriver {
         }
     }
 
+    /**
+     * Waits for I/O until {@code deadline}. select() counts in whole milliseconds, so it covers the
+     * whole milliseconds and the rest is spun with selectNow(): a send made late, or an answer read
+     * late, would add to the latency measured. The driver has its load CPU to itself.
+     */
     private void waitUntil(long deadline) throws IOException {
         long wait = deadline - System.nanoTime();
-        if (wait >= 1_000_000) {
-            selector.select(wait / 1_000_000);
-        } else if (wait >= 100_000) {
-            LockSupport.parkNanos(wait); // select() cannot wait less than a millisecond
-            selector.selectNow();
-        } else {
-            selector.selectNow();
+        if (wait >= 1_000_000 && selector.select(wait / 1_000_000) > 0) {
+            return;
+        }
+        while (selector.selectNow() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 
@@ -339,15 +341,30 @@ public final class OpenModelDriver {
         }
     }
 
-    /** Integrates requests due but unanswered over the measured window (left Riemann sum). */
+    /**
+     * Integrates requests due but unanswered over the measured window. The due count is integrated
+     * exactly (its steps are the intended times, the same instants latency is measured from), so a
+     * stall of the driver itself does not lose the requests that fell due during it; answers count
+     * from when they were read, as their latency does.
+     */
     private void account(long now) {
         long from = Math.max(lastAccount, measureStart);
         long to = Math.min(now, measureEnd);
         if (to > from) {
-            outstandingArea += (double) lastOutstanding * (to - from);
+            outstandingArea += periodNanos * (dueArea(to) - dueArea(from)) - (double) lastDone * (to - from);
         }
         lastAccount = now;
-        lastOutstanding = due(now) - answered - lost;
+        lastDone = answered + lost;
+    }
+
+    /** The integral of due(t) from t0 to {@code t}, in periods x requests. */
+    private double dueArea(long t) {
+        double x = Math.max(0, (t - t0) / periodNanos);
+        if (x > total) {
+            return total * (total + 1) / 2.0 + (x - total) * total;
+        }
+        double m = Math.floor(x);
+        return m * (m + 1) / 2 + (x - m) * (m + 1);
     }
 
     private OpenModelResult result(int connected) {

@@ -36,8 +36,8 @@ import java.util.Map;
 public final class Campaign {
     /** {@code /cpu} size in the CPU mix: about 6 ms of one quiet 2020s server core. */
     public static final int CPU_N = 20_000;
-    /** Arrival rate of the CPU mix, req/s: 1% of it computing keeps a core about 6% busy. */
-    public static final int CPU_MIX_RATE = 1_000;
+    /** Arrival rate of the CPU mix, req/s: 1% of it computing keeps a core about 9% busy. */
+    public static final int CPU_MIX_RATE = 1_500;
     /** Connections of the open-model cells. */
     public static final int OPEN_CONNECTIONS = 256;
     private static final String DELAY_PATH = "/delay?ms=50";
@@ -69,11 +69,11 @@ public final class Campaign {
     /** @return the estimated length of {@link #run}, seconds */
     public double estimateSeconds() {
         int m = models.size();
-        double s = m * (5 + 4.0 * o.warmSeconds());
+        double s = m * (3 + (o.quick() ? 2.0 : 4.0) * o.warmSeconds());
         if (env.wrk() != null) {
             for (String w : List.of(Workloads.PLAINTEXT, Workloads.JSON)) {
                 if (o.runs(w)) {
-                    s += o.throughputLevels().stream().mapToDouble(c -> o.cellSeconds(c) + 0.7).sum() * o.reps() * m;
+                    s += o.throughputLevels(w).stream().mapToDouble(c -> o.cellSeconds(c) + 0.7).sum() * o.reps() * m;
                 }
             }
             if (o.runs(Workloads.DELAY)) {
@@ -102,7 +102,7 @@ public final class Campaign {
             if (env.wrk() != null) {
                 for (String w : List.of(Workloads.PLAINTEXT, Workloads.JSON)) {
                     if (o.runs(w)) {
-                        wrkWorkload(w, "/" + w, o.throughputLevels(), 10);
+                        wrkWorkload(w, "/" + w, o.throughputLevels(w), 10);
                     }
                 }
                 if (o.runs(Workloads.DELAY)) {
@@ -134,7 +134,8 @@ public final class Campaign {
             return;
         }
         for (ServerModel m : models) {
-            for (String path : List.of("/plaintext", "/json", "/delay?ms=1", "/cpu?n=100")) {
+            for (String path : o.quick() ? List.of("/plaintext", "/json")
+                    : List.of("/plaintext", "/json", "/delay?ms=1", "/cpu?n=100")) {
                 progress.step("warming " + m.label() + " " + path, o.warmSeconds());
                 ServerProcess s = server(m);
                 if (s != null) {
@@ -153,7 +154,7 @@ public final class Campaign {
             Map<String, List<Map<String, Double>>> reps = new LinkedHashMap<>();
             int seconds = o.cellSeconds(c);
             for (int rep = 1; rep <= o.reps(); rep++) {
-                for (ServerModel m : models) {
+                for (ServerModel m : rotated(models, rep)) {
                     progress.step(workload + " " + Fmt.count(c) + " conn · " + m.id() + " · rep " + rep + "/" + o.reps(),
                             seconds + (workload.equals(Workloads.DELAY) ? 1.5 : 0.7));
                     ServerProcess s = server(m);
@@ -195,7 +196,7 @@ public final class Campaign {
         for (int rate : o.openRates()) {
             Map<String, List<Map<String, Double>>> reps = new LinkedHashMap<>();
             for (int rep = 1; rep <= o.reps(); rep++) {
-                for (ServerModel m : models) {
+                for (ServerModel m : rotated(models, rep)) {
                     progress.step("open model " + Fmt.count(rate) + " req/s · " + m.id() + " · rep " + rep + "/"
                             + o.reps(), o.seconds() + drain().toSeconds() + 2.5);
                     OpenModelResult r = open(m, rate, List.of(new OpenModelDriver.Target("json", "/json", 1)));
@@ -224,7 +225,7 @@ public final class Campaign {
         Map<String, List<Map<String, Double>>> reps = new LinkedHashMap<>();
         Map<String, ServerModel> owner = new LinkedHashMap<>();
         for (int rep = 1; rep <= o.reps(); rep++) {
-            for (Map.Entry<String, String> v : cpuVariants().entrySet()) {
+            for (Map.Entry<String, String> v : rotated(List.copyOf(cpuVariants().entrySet()), rep)) {
                 String series = v.getKey();
                 ServerModel m = model(series.substring(0, series.indexOf('/')));
                 owner.put(series, m);
@@ -266,6 +267,13 @@ public final class Campaign {
             }
         }
         return v;
+    }
+
+    /** Repetition r starts at a different element, so no model always runs first after a pause. */
+    static <T> List<T> rotated(List<T> list, int rep) {
+        List<T> out = new ArrayList<>(list);
+        java.util.Collections.rotate(out, -((rep - 1) % Math.max(1, list.size())));
+        return out;
     }
 
     private OpenModelResult open(ServerModel m, int rate, List<OpenModelDriver.Target> mix) {

@@ -67,7 +67,7 @@ public final class IdleWorkload {
         Map<String, Map<Integer, List<Map<String, Double>>>> byModel = new LinkedHashMap<>();
         double per = estimateSeconds() / Math.max(1, models.size() * reps());
         for (int rep = 1; rep <= reps(); rep++) {
-            for (ServerModel m : models) {
+            for (ServerModel m : Campaign.rotated(models, rep)) {
                 progress.step("idle connections · " + m.id() + " · rep " + rep + "/" + reps(), per);
                 try {
                     Map<Integer, Map<String, Double>> r = once(m);
