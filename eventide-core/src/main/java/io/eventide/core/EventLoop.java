@@ -81,6 +81,7 @@ public final class EventLoop implements Executor {
     private Object current;
 
     private volatile long idleNanos;
+    private long selectStart;
     // Lag right now: how overdue the earliest timer is when the loop wakes up. Kept as the max over
     // the current and the previous one-second window, for admission control (lagNow()).
     private volatile long lagWindowMax;
@@ -463,12 +464,11 @@ public final class EventLoop implements Executor {
                 return;
             }
             long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+            selectStart = System.nanoTime();
             idle = true;
-            long t0 = System.nanoTime();
             int n = selector.select(keyDispatcher, ms);
-            long slept = System.nanoTime() - t0;
-            idle = false;
-            idleNanos += slept;
+            long slept = System.nanoTime() - selectStart;
+            endIdle();
             wakeState.set(AWAKE);
             detectSpin(n, ms, slept);
         } catch (IOException e) {
@@ -502,7 +502,20 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /**
+     * Ends the idle period at the first ready key: keys are dispatched from inside
+     * {@code Selector.select(Consumer, timeout)}, so time spent in handlers is busy time and the
+     * watchdog must see the loop as running, not sleeping.
+     */
+    private void endIdle() {
+        if (idle) {
+            idle = false;
+            idleNanos += System.nanoTime() - selectStart;
+        }
+    }
+
     private void dispatch(SelectionKey key) {
+        endIdle();
         IoHandler h = (IoHandler) key.attachment();
         if (!key.isValid()) {
             return;

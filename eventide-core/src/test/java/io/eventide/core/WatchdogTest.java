@@ -34,6 +34,26 @@ class WatchdogTest {
     }
 
     @Test
+    void aBlockingIoCallbackIsReportedToo() throws Exception {
+        // I/O callbacks run inside Selector.select(...): the loop must not look idle while they do.
+        CompletableFuture<BlockedLoopReport> report = new CompletableFuture<>();
+        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(report::complete);
+        try (LoopGroup g = LoopGroup.create(opts)) {
+            io.eventide.core.net.TcpServer server = io.eventide.core.net.TcpServer.create(g,
+                    io.eventide.core.net.TcpOptions.defaults(), c -> c.onData(buf -> {
+                        buf.position(buf.limit());
+                        report.join(); // blocks this I/O callback until the watchdog reported it
+                    }));
+            server.listen("127.0.0.1", 0).join();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(1);
+                assertThat(report.join().handler()).startsWith("tcp#");
+            }
+        }
+    }
+
+    @Test
     void lambdaHandlersAreNamedAfterTheirClass() {
         Runnable r = () -> { };
         assertThat(Watchdog.describe(r)).startsWith(WatchdogTest.class.getName()).endsWith("(lambda)");
