@@ -104,6 +104,9 @@ final class GzipStream {
             return false;
         }
         String t = contentType.toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("text/event-stream")) {
+            return false; // a long-lived stream would pin a Deflater per client; events are small
+        }
         return t.startsWith("text/") || t.contains("json") || t.contains("javascript") || t.contains("xml")
                 || t.contains("svg");
     }

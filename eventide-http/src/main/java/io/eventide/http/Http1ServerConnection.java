@@ -467,6 +467,24 @@ final class Http1ServerConnection {
         return conn.queuedBytes() < server.options().tcp().highWatermark();
     }
 
+    boolean writeShared(HttpResponse r, ByteBuffer shared) {
+        if (state == CLOSED || !r.committed || r.gzip != null || !r.chunked) {
+            return writeBody(r, shared.duplicate());
+        }
+        int n = shared.remaining();
+        if (n == 0) {
+            return true;
+        }
+        Http1ResponseEncoder.writeChunkHeader(room(20), n);
+        flushOut(); // what precedes the shared bytes must go first
+        conn.writeShared(shared);
+        Http1ResponseEncoder.writeChunkEnd(room(2));
+        if (!processing) {
+            flushOut();
+        }
+        return conn.queuedBytes() < server.options().tcp().highWatermark();
+    }
+
     void endBody(HttpResponse r, ByteBuffer last) {
         if (state == CLOSED) {
             r.ended = true;
@@ -549,6 +567,7 @@ final class Http1ServerConnection {
         conn.loop().queueMicrotask(() -> {
             flushOut();
             sl.remove(this);
+            sl.upgraded(conn);
             conn.onDrain(() -> { });
             conn.onClose(t -> { });
             conn.onShutdown(null);
@@ -787,6 +806,13 @@ final class Http1ServerConnection {
 
     private void onClose(Throwable cause) {
         sl.remove(this);
+        if (res != null) {
+            try {
+                res.closed(cause);
+            } catch (Throwable t) {
+                conn.loop().reportUncaught(t);
+            }
+        }
         if (res != null && res.gzip != null) {
             res.gzip.release(); // the deflater's native memory goes back even when the client left
             res.gzip = null;

@@ -34,6 +34,7 @@ public final class HttpResponse {
     private Runnable onDrain;
     private List<Runnable> onFinish;
     private Runnable onShutdown;
+    private Consumer<Throwable> onClose;
     boolean committed;
     boolean ended;
     boolean chunked;
@@ -193,6 +194,56 @@ public final class HttpResponse {
         return onShutdown;
     }
 
+    /**
+     * @param handler called once if the connection closes while this response is in progress, or
+     *     after it ended, with the cause or null (like Node's response 'close')
+     * @return this response
+     */
+    public HttpResponse onClose(Consumer<Throwable> handler) {
+        this.onClose = Objects.requireNonNull(handler);
+        if (conn.connection().isClosed()) {
+            closed(null);
+        }
+        return this;
+    }
+
+    void closed(Throwable cause) {
+        Consumer<Throwable> h = onClose;
+        onClose = null;
+        if (h != null) {
+            h.accept(cause);
+        }
+    }
+
+    /** @return whether the connection is gone (nothing more can reach the client) */
+    public boolean isClosed() {
+        return conn.connection().isClosed();
+    }
+
+    /** @return bytes written to the connection and not yet sent (the client is that far behind) */
+    public long queuedBytes() {
+        return conn.connection().queuedBytes();
+    }
+
+    /** Closes the connection at once, dropping what is queued (a client too slow to keep). */
+    public void destroy() {
+        ended = true;
+        conn.connection().destroy();
+    }
+
+    /**
+     * Writes a body chunk shared by many responses without copying it (an event encoded once and
+     * fanned out): the connection keeps a read-only view. Falls back to a copy when the response
+     * is compressed.
+     *
+     * @param shared bytes nobody modifies any more; its position is untouched
+     * @return like {@link #write(ByteBuffer)}
+     */
+    public boolean writeShared(ByteBuffer shared) {
+        checkNotEnded();
+        return conn.writeShared(this, shared);
+    }
+
     /** @return the request this answers */
     public HttpRequest request() {
         return req;
@@ -303,8 +354,7 @@ public final class HttpResponse {
 
     /** Closes the connection at once: the response cannot be completed. */
     void abort() {
-        ended = true;
-        conn.connection().destroy();
+        destroy();
     }
 
     private void checkNotCommitted() {

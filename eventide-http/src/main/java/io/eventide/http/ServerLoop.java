@@ -27,6 +27,8 @@ final class ServerLoop {
     final DateCache date = new DateCache();
     final GzipStream.Pool gzipPool = new GzipStream.Pool();
     final HashSet<Http1ServerConnection> connections = new HashSet<>();
+    /** Connections handed to another protocol: still asked to finish when the server closes. */
+    private final HashSet<io.eventide.core.net.Connection> upgraded = new HashSet<>();
     private Http1ServerConnection outOwner;
     private Timer sweeper;
 
@@ -72,10 +74,21 @@ final class ServerLoop {
         }
     }
 
+    void upgraded(io.eventide.core.net.Connection c) {
+        upgraded.removeIf(io.eventide.core.net.Connection::isClosed);
+        upgraded.add(c);
+    }
+
     void shutdown() {
         for (Http1ServerConnection c : new ArrayList<>(connections)) {
             c.shutdown();
         }
+        for (io.eventide.core.net.Connection c : new ArrayList<>(upgraded)) {
+            if (!c.isClosed()) {
+                c.shutdown(); // a WebSocket says 1001 Going Away
+            }
+        }
+        upgraded.clear();
     }
 
     void stop() {

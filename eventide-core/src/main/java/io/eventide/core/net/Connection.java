@@ -646,6 +646,17 @@ public final class Connection implements IoHandler {
         queuedBytes = 0;
     }
 
+    /**
+     * Asks the connection to finish because its server is closing gracefully: runs the
+     * {@link #onShutdown} handler if one is set (a WebSocket sends 1001), else {@link #end()}.
+     * Loop-confined. Servers call it; protocols that took a connection over (upgrades) get it from
+     * the server that accepted it.
+     */
+    public void shutdown() {
+        checkLoop();
+        shutdownRequested();
+    }
+
     void shutdownRequested() {
         if (closed) {
             return;

@@ -19,14 +19,13 @@ import java.util.Objects;
 /**
  * An {@link SseStream} written through an {@link HttpResponse}'s chunked body.
  *
- * <p>Slow consumers: the response only tells us when its connection's queue passed the high
- * watermark ({@code write} returns false) and when it drained again, not how much is queued. So
- * the budget counts the bytes written since the queue went over the watermark: the queue then holds
- * at most the watermark, one write, and that count. Past the budget the policy drops the event or
- * ends the stream.
+ * <p>Slow consumers: before each write the bytes still queued on the connection
+ * ({@link HttpResponse#queuedBytes()}) plus the new event are checked against the budget; past it
+ * the policy drops the event (counted) or destroys the connection, so the memory one slow client
+ * holds is bounded by the budget.
  *
- * <p>A client that left: HTTP gives a response no close event, so every heartbeat and every send
- * first checks that the connection is still there ({@link #gone()}) and ends the stream if not.
+ * <p>A client that left: the response's close notification ends the stream at once (heartbeats
+ * also notice).
  *
  * <p><b>Threading:</b> loop-confined.
  */
@@ -39,7 +38,7 @@ public final class EventStream implements SseStream, FanoutSink {
     private Timer heartbeat;
     private boolean open = true;
     private boolean overWatermark;
-    private long sinceOver;
+    private boolean ended;
     private long dropped;
     private Runnable onClose = () -> { };
     private Runnable onDrain = () -> { };
@@ -65,6 +64,7 @@ public final class EventStream implements SseStream, FanoutSink {
                 .header("X-Accel-Buffering", "no");
         res.onDrain(s::drained);
         res.onShutdown(s::close); // a graceful server close ends the stream instead of waiting on it
+        res.onClose(cause -> s.end());
         // Send the head with a first line now: the client's EventSource opens on the head.
         s.write(options.retry() != null ? ByteBuffer.wrap(SseEncoder.retry(options.retry().toMillis()))
                 : OPENING.duplicate());
@@ -100,10 +100,14 @@ public final class EventStream implements SseStream, FanoutSink {
     @Override
     public boolean sendShared(ByteBuffer encoded) {
         checkLoop();
-        return write(encoded.duplicate());
+        return write(encoded, true);
     }
 
     private boolean write(ByteBuffer bytes) {
+        return write(bytes, false);
+    }
+
+    private boolean write(ByteBuffer bytes, boolean shared) {
         if (!open) {
             return false;
         }
@@ -111,27 +115,23 @@ public final class EventStream implements SseStream, FanoutSink {
             end();
             return false;
         }
-        int n = bytes.remaining();
-        if (overWatermark && sinceOver + n > options.maxBufferedBytes()) {
+        if (res.queuedBytes() + bytes.remaining() > options.maxBufferedBytes()) {
             if (options.overflowPolicy() == OverflowPolicy.DROP) {
                 dropped++;
                 return false;
             }
-            end(); // nothing more is queued: the memory this client holds stops growing
+            open = false;
+            res.destroy(); // drop what it holds: the memory of one slow client stays bounded
+            end();
             return false;
         }
-        boolean ok = res.write(bytes);
-        if (overWatermark) {
-            sinceOver += n;
-        } else if (!ok) {
-            overWatermark = true;
-        }
+        boolean ok = shared ? res.writeShared(bytes) : res.write(bytes);
+        overWatermark = !ok;
         return ok;
     }
 
     private void drained() {
         overWatermark = false;
-        sinceOver = 0;
         run(onDrain);
     }
 
@@ -143,12 +143,8 @@ public final class EventStream implements SseStream, FanoutSink {
         }
     }
 
-    /**
-     * Whether the connection is gone. Relies on the remote address becoming unavailable once the
-     * socket is closed: {@link HttpResponse} has no close notification for a response in progress.
-     */
     private boolean gone() {
-        return res.isEnded() || req.remoteAddress() == null;
+        return res.isEnded() || res.isClosed();
     }
 
     @Override
@@ -158,14 +154,15 @@ public final class EventStream implements SseStream, FanoutSink {
     }
 
     private void end() {
-        if (!open) {
+        if (ended) {
             return;
         }
+        ended = true;
         open = false;
         if (heartbeat != null) {
             heartbeat.cancel();
         }
-        if (!res.isEnded()) {
+        if (!res.isEnded() && !res.isClosed()) {
             res.end();
         }
         if (terminated != null) {
