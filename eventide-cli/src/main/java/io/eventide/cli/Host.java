@@ -1,5 +1,6 @@
 package io.eventide.cli;
 
+import io.eventide.core.BlockedLoopReport;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
 import io.eventide.http.HttpRequest;
@@ -42,12 +43,17 @@ public final class Host {
     private final LoopSampler sampler;
     private final HostMetrics metrics;
     private volatile boolean draining;
+    private volatile BlockedLoopReport lastBlocked;
     private volatile CompletableFuture<Void> drained;
 
     private Host(HostConfig config) {
         this.config = config;
-        this.group = LoopGroup.create(LoopOptions.defaults().loops(config.loops())
-                .blockedThreshold(config.blockedThreshold()));
+        LoopOptions defaults = LoopOptions.defaults();
+        this.group = LoopGroup.create(defaults.loops(config.loops()).blockedThreshold(config.blockedThreshold())
+                .onBlocked(r -> {
+                    lastBlocked = r;
+                    defaults.onBlocked().accept(r);
+                }));
         this.server = HttpServer.create(group, config.http());
         this.sampler = new LoopSampler(group, Duration.ofMillis(250));
         this.metrics = new HostMetrics(group, server, sampler);
@@ -116,6 +122,11 @@ public final class Host {
     /** @return the configuration */
     public HostConfig config() {
         return config;
+    }
+
+    /** @return the watchdog's latest report of a blocked loop, or null */
+    public BlockedLoopReport lastBlocked() {
+        return lastBlocked;
     }
 
     /** @return whether a drain has begun (readiness is false) */

@@ -1,0 +1,59 @@
+package io.eventide.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventide.cli.demo.Demo;
+import io.eventide.http.HttpOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo page in headless Chromium (Playwright): two pages chat, the dashboard moves under load,
+ * the block button raises loop lag while offload does not, and a 60 MiB upload shows server-side
+ * progress past 50% before it completes with the right SHA-256. Screenshots go to
+ * {@code target/screenshots}.
+ */
+class DemoBrowserIT {
+    @Test
+    @Timeout(600)
+    void theDemoWorksInARealBrowser(@TempDir Path uploads) throws Exception {
+        Path chromium = BrowserTools.chromium();
+        Path nodeModules = BrowserTools.playwright();
+        HostConfig cfg = new HostConfig(0, "127.0.0.1", 2, Duration.ofSeconds(5), HttpOptions.defaults(),
+                Duration.ofSeconds(5), 768, Duration.ofMillis(100), "test");
+        Host host = Host.create(cfg);
+        Demo.install(host, uploads);
+        host.start();
+        Path shots = Path.of("target", "screenshots").toAbsolutePath();
+        Files.createDirectories(shots);
+        Path script = Path.of("src", "test", "e2e", "demo.e2e.js").toAbsolutePath();
+        try {
+            ProcessBuilder pb = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + host.http().port() + "/",
+                    shots.toString()).redirectErrorStream(true);
+            pb.environment().put("NODE_PATH", nodeModules.toString());
+            pb.environment().put("CHROMIUM", chromium.toString());
+            Process p = pb.start();
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    System.out.println("[e2e] " + l);
+                    lines.add(l);
+                }
+            }
+            assertThat(p.waitFor()).as("playwright run:\n%s", String.join("\n", lines)).isZero();
+            assertThat(lines).contains("e2e: all passed");
+            assertThat(shots.resolve("demo.png")).exists();
+        } finally {
+            host.drain().join();
+        }
+    }
+}
