@@ -12,6 +12,7 @@ import io.eventide.lab.report.Stat;
 import io.eventide.lab.report.TerminalTable;
 import io.eventide.lab.report.Workloads;
 import io.eventide.lab.run.Campaign;
+import io.eventide.lab.run.ClassPathSnapshot;
 import io.eventide.lab.run.Environment;
 import io.eventide.lab.run.IdleWorkload;
 import io.eventide.lab.run.MachineInfo;
@@ -45,7 +46,44 @@ import java.util.Map;
  * <p><b>Threading:</b> a process entry point; the run is sequential on the main thread.
  */
 public final class Lab {
+    /** Set in the relaunched JVM, which runs from a copy of the class path. */
+    static final String SNAPSHOT = "eventide.lab.snapshot";
+
     private Lab() {
+    }
+
+    /**
+     * Runs the lab in a child JVM whose class path is a private copy of this one (see
+     * {@link ClassPathSnapshot}), so that a rebuild in the work tree during the run changes
+     * nothing under test.
+     *
+     * @return the child's exit status
+     */
+    private static int relaunchFromSnapshot(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("eventide-lab-cp-");
+        String cp = ClassPathSnapshot.copy(System.getProperty("java.class.path"), dir);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC", "-D" + SNAPSHOT + "=" + dir, "-cp", cp, Lab.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy)); // Ctrl-C: stop the run, then its children
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroy();
+            return 130;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // A temporary copy left behind costs disk space only; the run's outcome stands.
+        }
     }
 
     /**
@@ -63,6 +101,10 @@ public final class Lab {
         } catch (IllegalArgumentException e) {
             System.err.println("lab: " + e.getMessage() + "\n" + LabOptions.USAGE);
             System.exit(2);
+            return;
+        }
+        if (o.report() == null && System.getProperty(SNAPSHOT) == null) {
+            System.exit(relaunchFromSnapshot(args));
             return;
         }
         Results results = o.report() != null ? ResultsJson.read(o.report()) : measure(o, System.err);

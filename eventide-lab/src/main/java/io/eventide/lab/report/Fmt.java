@@ -42,6 +42,11 @@ public final class Fmt {
         return m + " [" + num(s.min()) + "–" + num(s.max()) + "]";
     }
 
+    /** @param v an axis tick @return it without a fraction when it is whole, e.g. {@code 10,000}, {@code 0.5} */
+    public static String tick(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? count((long) v) : num(v);
+    }
+
     /** @param ratio a ratio @return e.g. {@code 3.4×} */
     public static String times(double ratio) {
         return String.format(Locale.ROOT, ratio >= 10 ? "%.0f×" : "%.1f×", ratio);

@@ -82,7 +82,7 @@ public final class SvgChart {
         for (double v : xs) {
             double px = LEFT + x.frac(v) * PLOT_W;
             sb.append(f("<text x='%.1f' y='%d' class='tick' text-anchor='middle'>%s</text>", px, TOP + PLOT_H + 16,
-                    esc(Fmt.num(v))));
+                    esc(Fmt.tick(v))));
         }
         sb.append(f("<text x='%d' y='%d' class='label' text-anchor='middle'>%s</text>", LEFT + PLOT_W / 2,
                 TOP + PLOT_H + 36, esc(xLabel)));
@@ -136,7 +136,7 @@ public final class SvgChart {
             double px = labelW + a.frac(t) * plotW;
             sb.append(f("<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' class='grid'/>", px, TOP, px, plotBottom));
             sb.append(f("<text x='%.1f' y='%d' class='tick' text-anchor='middle'>%s</text>", px, plotBottom + 16,
-                    esc(Fmt.num(t))));
+                    esc(Fmt.tick(t))));
         }
         sb.append(f("<text x='%d' y='%d' class='label' text-anchor='middle'>%s</text>", labelW + plotW / 2,
                 plotBottom + 36, esc(xLabel)));
@@ -187,7 +187,7 @@ public final class SvgChart {
             double py = TOP + (1 - y.frac(t)) * PLOT_H;
             sb.append(f("<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>", LEFT, py, LEFT + PLOT_W, py));
             sb.append(f("<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>", LEFT - 6, py + 4,
-                    esc(Fmt.num(t))));
+                    esc(Fmt.tick(t))));
         }
         sb.append(f("<text x='16' y='%d' class='label' text-anchor='middle' transform='rotate(-90 16 %d)'>%s</text>",
                 TOP + PLOT_H / 2, TOP + PLOT_H / 2, esc(yLabel)));

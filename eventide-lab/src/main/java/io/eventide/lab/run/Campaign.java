@@ -283,7 +283,7 @@ public final class Campaign {
         }
         loads.add(ProcStatus.loadAverage());
         OpenModelDriver.Config c = new OpenModelDriver.Config("127.0.0.1", s.port(), OPEN_CONNECTIONS, rate,
-                Duration.ofSeconds(1), Duration.ofSeconds(o.seconds()), drain(), mix, 42);
+                Duration.ofMillis(o.quick() ? 500 : 1000), Duration.ofSeconds(o.seconds()), drain(), mix, 42);
         try {
             return DriverProcess.runOpen(env, c);
         } catch (IOException e) {
