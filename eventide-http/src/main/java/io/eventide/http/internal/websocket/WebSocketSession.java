@@ -58,7 +58,8 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
     private List<Runnable> terminated;
 
     private final Inbox inbox;
-    private CloseHandler onClose = (c, r) -> { };
+    private CloseHandler onClose;
+    private boolean closeNotified;
     private Runnable onDrain = () -> { };
 
     /**
@@ -131,6 +132,12 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
     public WebSocket onClose(CloseHandler handler) {
         checkLoop();
         this.onClose = Objects.requireNonNull(handler);
+        if (state == CLOSED && !closeNotified) {
+            // Closed before anyone listened (a client whose first frame was a violation, failed in
+            // the very read that completed the handshake): tell the late listener, once.
+            closeNotified = true;
+            run(() -> handler.closed(closeCode, closeReason));
+        }
         return this;
     }
 
@@ -314,7 +321,11 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
                 run(r);
             }
         }
-        run(() -> onClose.closed(closeCode, closeReason));
+        if (onClose != null) {
+            closeNotified = true;
+            CloseHandler h = onClose;
+            run(() -> h.closed(closeCode, closeReason));
+        }
     }
 
     /** Runs application code: what it throws is reported and fails only this socket with 1011. */
