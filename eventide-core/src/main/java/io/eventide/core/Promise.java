@@ -62,7 +62,9 @@ public final class Promise<T> {
     private Throwable cause;
     // Loop-confined: a single Consumer, or an ArrayList of them once a second one is added.
     private Object listeners;
-    private boolean handled;
+    // Written by any thread that attaches a reaction (before it hops to the loop), read on the loop
+    // when deciding whether a rejection is unhandled: volatile closes the join()-from-elsewhere race.
+    private volatile boolean handled;
 
     Promise(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -190,11 +192,11 @@ public final class Promise<T> {
      * hops to the loop first.
      */
     private void listen(Consumer<Promise<T>> l) {
+        handled = true;
         if (!loop.inLoop()) {
             loop.execute(() -> listen(l));
             return;
         }
-        handled = true;
         int s = stateNow();
         if (s == SUCCEEDED || s == FAILED) {
             loop.queueMicrotask(() -> l.accept(this));
