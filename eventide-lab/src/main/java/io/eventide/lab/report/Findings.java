@@ -88,22 +88,22 @@ public final class Findings {
             return;
         }
         long x = levels.get(0);
-        Double onLoop = med(r, Workloads.CPU_MIX, LOOP + "/loop", x, Workloads.CHEAP_P99);
-        Double offload = med(r, Workloads.CPU_MIX, LOOP + "/offload", x, Workloads.CHEAP_P99);
-        Double thread = med(r, Workloads.CPU_MIX, PLATFORM + "/thread", x, Workloads.CHEAP_P99);
-        Double virtual = med(r, Workloads.CPU_MIX, VIRTUAL + "/thread", x, Workloads.CHEAP_P99);
-        if (onLoop == null || offload == null) {
-            return;
+        List<String> parts = new ArrayList<>();
+        for (Results.Model m : r.models()) {
+            Double loop = med(r, Workloads.CPU_MIX, m.id() + "/loop", x, Workloads.CHEAP_P99);
+            Double offload = med(r, Workloads.CPU_MIX, m.id() + "/offload", x, Workloads.CHEAP_P99);
+            Double thread = med(r, Workloads.CPU_MIX, m.id() + "/thread", x, Workloads.CHEAP_P99);
+            if (loop != null && offload != null) {
+                parts.add(m.label() + " " + Fmt.num(loop) + " ms with /cpu on the loop, " + Fmt.num(offload)
+                        + " ms offloaded (" + (offload < loop ? ratio(loop, offload) + " lower"
+                                : "no better: " + ratio(offload, loop) + " the loop's") + ")");
+            } else if (thread != null) {
+                parts.add(m.label() + " " + Fmt.num(thread) + " ms");
+            }
         }
-        String s = "CPU mix: p99 of the cheap requests is " + Fmt.num(onLoop) + " ms with /cpu on the event loop, "
-                + Fmt.num(offload) + " ms with it offloaded to workers (" + ratio(onLoop, offload) + " better)";
-        if (thread != null) {
-            s += ", " + Fmt.num(thread) + " ms on Jetty's platform threads";
+        if (!parts.isEmpty()) {
+            out.add("CPU mix, p99 of the cheap requests while 1% compute: " + String.join("; ", parts) + ".");
         }
-        if (virtual != null) {
-            s += ", " + Fmt.num(virtual) + " ms on Helidon's virtual threads";
-        }
-        out.add(s + ".");
     }
 
     private static void idle(Results r, List<String> out) {

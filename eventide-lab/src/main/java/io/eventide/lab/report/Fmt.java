@@ -12,9 +12,16 @@ public final class Fmt {
     private Fmt() {
     }
 
-    /** @param v a value @return it with precision suited to its size */
+    /**
+     * @param v a value
+     * @return it with precision suited to its size: whole numbers grouped ({@code 10,000}), others
+     *     with two or three significant decimals ({@code 2.50}, {@code 0.066}) or none from 100 up
+     */
     public static String num(double v) {
         double a = Math.abs(v);
+        if (v == Math.rint(v) && a < 1e15) {
+            return count((long) v); // counts (threads, connections, errors) have no fraction
+        }
         if (a >= 100) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }

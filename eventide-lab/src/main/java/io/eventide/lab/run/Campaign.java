@@ -84,7 +84,7 @@ public final class Campaign {
             s += o.openRates().size() * o.reps() * m * (o.seconds() + drain().toSeconds() + 2.5);
         }
         if (o.runs(Workloads.CPU_MIX)) {
-            s += cpuVariants().size() * o.reps() * (o.seconds() + drain().toSeconds() + 2.5);
+            s += cpuVariants().size() * o.reps() * (cpuMixSeconds() + drain().toSeconds() + 2.5);
         }
         return s;
     }
@@ -199,7 +199,8 @@ public final class Campaign {
                 for (ServerModel m : rotated(models, rep)) {
                     progress.step("open model " + Fmt.count(rate) + " req/s · " + m.id() + " · rep " + rep + "/"
                             + o.reps(), o.seconds() + drain().toSeconds() + 2.5);
-                    OpenModelResult r = open(m, rate, List.of(new OpenModelDriver.Target("json", "/json", 1)));
+                    OpenModelResult r = open(m, rate, o.seconds(),
+                            List.of(new OpenModelDriver.Target("json", "/json", 1)));
                     if (r != null) {
                         Map<String, Double> v = latency(r.latency(), "");
                         v.put(Workloads.ACHIEVED, r.achievedRps());
@@ -217,7 +218,8 @@ public final class Campaign {
     private void cpuMix() {
         String note = "/cpu?n=" + Fmt.count(CPU_N) + " takes about " + Fmt.num(cpuCostMillis())
                 + " ms of one core (measured in the lab process); 1% of requests are /cpu, 99% /plaintext, at "
-                + Fmt.count(CPU_MIX_RATE) + " req/s over " + OPEN_CONNECTIONS + " connections.";
+                + Fmt.count(CPU_MIX_RATE) + " req/s over " + OPEN_CONNECTIONS + " connections for " + cpuMixSeconds()
+                + " s per repetition.";
         if (models.stream().anyMatch(ServerModel::isNode)) {
             notes.add("Node.js sits out the CPU mix: its /cpu computes with BigInt and costs many times more than "
                     + "the Java servers' for the same n.");
@@ -230,8 +232,8 @@ public final class Campaign {
                 ServerModel m = model(series.substring(0, series.indexOf('/')));
                 owner.put(series, m);
                 progress.step("cpu mix · " + series + " · rep " + rep + "/" + o.reps(),
-                        o.seconds() + drain().toSeconds() + 2.5);
-                OpenModelResult r = open(m, CPU_MIX_RATE, List.of(
+                        cpuMixSeconds() + drain().toSeconds() + 2.5);
+                OpenModelResult r = open(m, CPU_MIX_RATE, cpuMixSeconds(), List.of(
                         new OpenModelDriver.Target("cheap", "/plaintext", 99),
                         new OpenModelDriver.Target("cpu", v.getValue(), 1)));
                 if (r != null) {
@@ -276,14 +278,19 @@ public final class Campaign {
         return out;
     }
 
-    private OpenModelResult open(ServerModel m, int rate, List<OpenModelDriver.Target> mix) {
+    /** @return the CPU mix's cell length: twice a throughput cell in a full run, as its p99 rests on 1% */
+    private int cpuMixSeconds() {
+        return o.quick() ? o.seconds() : 2 * o.seconds();
+    }
+
+    private OpenModelResult open(ServerModel m, int rate, int seconds, List<OpenModelDriver.Target> mix) {
         ServerProcess s = server(m);
         if (s == null) {
             return null;
         }
         loads.add(ProcStatus.loadAverage());
         OpenModelDriver.Config c = new OpenModelDriver.Config("127.0.0.1", s.port(), OPEN_CONNECTIONS, rate,
-                Duration.ofMillis(o.quick() ? 500 : 1000), Duration.ofSeconds(o.seconds()), drain(), mix, 42);
+                Duration.ofMillis(o.quick() ? 500 : 1000), Duration.ofSeconds(seconds), drain(), mix, 42);
         try {
             return DriverProcess.runOpen(env, c);
         } catch (IOException e) {

@@ -15,6 +15,10 @@ class ReportTest {
         assertThat(Stat.of(7)).isEqualTo(new Stat(7, 7, 7));
         assertThat(Fmt.stat(new Stat(42_000, 40_000, 44_000))).isEqualTo("42,000 [40,000–44,000]");
         assertThat(Fmt.stat(new Stat(2.5, 2.5, 2.5))).isEqualTo("2.50");
+        assertThat(Fmt.stat(new Stat(17, 17, 18))).isEqualTo("17 [17–18]");
+        assertThat(Fmt.num(0.0661)).isEqualTo("0.066");
+        assertThat(Fmt.num(12.34)).isEqualTo("12.3");
+        assertThat(Fmt.num(1234.5)).isEqualTo("1,235");
         assertThat(Fmt.stat(null)).isEqualTo("–");
     }
 
@@ -62,9 +66,9 @@ class ReportTest {
                 .contains("20,500").contains("2.0×"));
         assertThat(f).anySatisfy(s -> assertThat(s).contains("/delay").contains("30,000").contains("3,950")
                 .contains("7.6×"));
-        assertThat(f).anySatisfy(s -> assertThat(s).contains("7.50 ms with /cpu on the event loop")
-                .contains("1.50 ms with it offloaded").contains("5.0× better").contains("2.50 ms on Jetty"));
-        assertThat(f).anySatisfy(s -> assertThat(s).contains("Eventide, 1 loop 4 KiB (17.0 OS threads)"));
+        assertThat(f).anySatisfy(s -> assertThat(s).contains("Eventide, 1 loop 7.50 ms with /cpu on the loop, "
+                + "1.50 ms offloaded (5.0× lower)").contains("Jetty 12, 200 platform threads 2.50 ms"));
+        assertThat(f).anySatisfy(s -> assertThat(s).contains("Eventide, 1 loop 4 KiB (17 OS threads)"));
         assertThat(f).anySatisfy(s -> assertThat(s).contains("saturated: 3,000/s answered"));
         assertThat(f).anySatisfy(s -> assertThat(s).contains("Threads out-served").contains("in no throughput cell"));
     }
