@@ -14,6 +14,8 @@ import java.util.Set;
  * each once, to finish in under five minutes; the default run repeats each cell three times and
  * finishes in under 45 minutes on a two-core machine.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param quick the short run
  * @param reps repetitions per cell
  * @param seconds length of a throughput cell, seconds
@@ -26,8 +28,6 @@ import java.util.Set;
  * @param loadCpus the load's CPU list, or null for the second half
  * @param report a {@code results.json} to render again instead of measuring, or null
  * @param notes remarks to print in the report
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, Path out, Set<String> models,
         Set<String> workloads, boolean pin, String serverCpus, String loadCpus, Path report, List<String> notes) {

@@ -6,6 +6,8 @@ import io.eventide.core.Histogram;
  * A latency distribution reduced to the numbers the report prints, in milliseconds. Values carry
  * the histogram's resolution: each is within 12.5% of a recorded value.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param count how many requests
  * @param meanMs arithmetic mean
  * @param p50Ms median
@@ -13,8 +15,6 @@ import io.eventide.core.Histogram;
  * @param p99Ms 99th percentile
  * @param p999Ms 99.9th percentile
  * @param maxMs largest
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record LatencySummary(long count, double meanMs, double p50Ms, double p90Ms, double p99Ms, double p999Ms,
         double maxMs) {

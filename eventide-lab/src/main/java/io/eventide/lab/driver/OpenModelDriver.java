@@ -45,6 +45,8 @@ public final class OpenModelDriver {
     /**
      * One kind of request in the mix.
      *
+     * <p><b>Threading:</b> immutable value; any thread.
+     *
      * @param label name in the results, e.g. {@code cheap}
      * @param path request target, e.g. {@code /plaintext}
      * @param weight relative share of the requests
@@ -62,6 +64,8 @@ public final class OpenModelDriver {
 
     /**
      * What to send.
+     *
+     * <p><b>Threading:</b> immutable value; any thread.
      *
      * @param host server address
      * @param port server port

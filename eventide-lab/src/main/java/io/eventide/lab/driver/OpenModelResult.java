@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * What one {@link OpenModelDriver} run measured.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param offeredRps the arrival rate asked for
  * @param achievedRps answers that ended inside the measured window, per second
  * @param sent requests written
@@ -19,8 +21,6 @@ import java.util.Map;
  * @param meanOutstanding time-averaged number of requests due but unanswered (Little's L)
  * @param latency latency of every request due in the window, from its due time
  * @param byLabel the same per kind of request in the mix
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record OpenModelResult(double offeredRps, double achievedRps, long sent, long answered, long errors,
         long lost, long incomplete, int connections, long reconnects, double meanOutstanding,

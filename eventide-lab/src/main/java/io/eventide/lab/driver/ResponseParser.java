@@ -20,7 +20,7 @@ public final class ResponseParser {
     /** Longest line accepted. */
     public static final int MAX_LINE = 8192;
 
-    /** Receives each complete response. */
+    /** Receives each complete response, on the parsing thread. */
     @FunctionalInterface
     public interface Listener {
         /**

@@ -12,6 +12,8 @@ import java.util.Set;
  * One measured point: a workload, a serving model (and variant), one load level, every repetition
  * and its summary per metric.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param workload e.g. {@code plaintext}, {@code delay}, {@code cpu-mix}, {@code idle}, {@code open}
  * @param model the serving model's id
  * @param variant a sub-case of the model ({@code loop}, {@code offload}) or empty
@@ -19,8 +21,6 @@ import java.util.Set;
  * @param reps the metrics of each repetition
  * @param summary per metric, its median, min and max over the repetitions
  * @param note anything the reader should know about this cell, or empty
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record Cell(String workload, String model, String variant, long x, List<Map<String, Double>> reps,
         Map<String, Stat> summary, String note) {

@@ -7,6 +7,7 @@ import static io.eventide.lab.report.Workloads.CHEAP_P999;
 import static io.eventide.lab.report.Workloads.CPU_P50;
 import static io.eventide.lab.report.Workloads.CPU_P99;
 import static io.eventide.lab.report.Workloads.ERRORS;
+import static io.eventide.lab.report.Workloads.HEAP;
 import static io.eventide.lab.report.Workloads.HEAP_PER_CONN;
 import static io.eventide.lab.report.Workloads.HELD;
 import static io.eventide.lab.report.Workloads.INCOMPLETE;
@@ -65,6 +66,10 @@ public final class ReportTables {
                 "GET /json at a fixed arrival rate: responses/s achieved", ACHIEVED, false, "req/s"));
         addIfAny(out, levelTable(r, Workloads.IDLE, "idle-rss", "Idle keep-alive connections: server RSS, MiB", RSS,
                 false, "conn"));
+        addIfAny(out, levelTable(r, Workloads.IDLE, "idle-heap",
+                "Idle keep-alive connections: server heap after a full GC, MiB", HEAP, false, "conn"));
+        addIfAny(out, levelTable(r, Workloads.IDLE, "idle-threads", "Idle keep-alive connections: server OS threads",
+                THREADS, false, "conn"));
         addIfAny(out, idlePerConnection(r));
         return out;
     }

@@ -12,17 +12,19 @@ import java.util.Objects;
  * Everything one lab run measured, with where and how: what {@code results.json} holds, and what
  * every report is generated from.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param meta date, machine, versions, settings (key to text, in display order)
  * @param notes remarks on the run: skipped models, unpinned processes, shared CPUs
  * @param models the serving models measured, in display order
  * @param cells every measured point
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record Results(Map<String, String> meta, List<String> notes, List<Model> models, List<Cell> cells) {
 
     /**
      * A serving model.
+     *
+     * <p><b>Threading:</b> immutable value; any thread.
      *
      * @param id short id used in cells, e.g. {@code jetty}
      * @param label display name, e.g. {@code Jetty 12, 200 platform threads}

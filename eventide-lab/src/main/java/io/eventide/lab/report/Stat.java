@@ -5,11 +5,11 @@ import java.util.Arrays;
 /**
  * One metric over the repetitions of a cell: median, min and max.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param median the median (the mean of the two middle values for an even count)
  * @param min the smallest
  * @param max the largest
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record Stat(double median, double min, double max) {
 

@@ -32,6 +32,8 @@ public final class SvgChart {
     /**
      * A value with its spread.
      *
+     * <p><b>Threading:</b> immutable value; any thread.
+     *
      * @param x position on the x axis (or the category index for bars)
      * @param y the median
      * @param lo the minimum
@@ -42,6 +44,8 @@ public final class SvgChart {
 
     /**
      * One line, or one colour of bars.
+     *
+     * <p><b>Threading:</b> immutable value; any thread.
      *
      * @param name legend text
      * @param color CSS colour

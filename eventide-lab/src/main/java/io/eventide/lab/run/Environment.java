@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * tools are installed where that is safe (wrk from the distribution's packages when running as
  * root) or else reported in {@link #notes()}, and the workloads that need them are skipped.
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param java the java binary children run with (the lab's own)
  * @param classPath the lab's class path, inherited by every child
  * @param scratch a private directory for logs and scripts
@@ -23,8 +25,6 @@ import java.util.concurrent.TimeUnit;
  * @param node the node binary, or null when absent
  * @param wrk the wrk binary, or null when absent
  * @param notes what the reader should know about the set-up
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record Environment(Path java, String classPath, Path scratch, boolean pin, String serverCpus, String loadCpus,
         Path node, Path wrk, List<String> notes) {

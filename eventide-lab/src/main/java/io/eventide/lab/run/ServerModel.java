@@ -24,6 +24,8 @@ import java.util.Map;
  *   <tr><td>helidon</td><td>Helidon 4 SE</td><td>virtual threads</td></tr>
  * </table>
  *
+ * <p><b>Threading:</b> immutable value; any thread.
+ *
  * @param id short id
  * @param label display name
  * @param style event loop, platform threads or virtual threads
@@ -31,8 +33,6 @@ import java.util.Map;
  * @param mainClass the Java main, or null for Node.js
  * @param env environment variables for the process
  * @param offload whether {@code /cpu?offload=1} runs on a separate worker pool
- *
- * <p><b>Threading:</b> immutable value; any thread.
  */
 public record ServerModel(String id, String label, String style, String description, String mainClass,
         Map<String, String> env, boolean offload) {

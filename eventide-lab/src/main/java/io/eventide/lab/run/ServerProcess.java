@@ -138,6 +138,8 @@ public final class ServerProcess implements AutoCloseable {
     /**
      * Memory and threads of a server.
      *
+     * <p><b>Threading:</b> immutable value; any thread.
+     *
      * @param rssKiB resident set, KiB
      * @param threads OS threads
      * @param heapBytes heap used after a full GC

@@ -35,6 +35,8 @@ public final class Wrk {
     /**
      * What one wrk run measured.
      *
+     * <p><b>Threading:</b> immutable value; any thread.
+     *
      * @param rps responses per second
      * @param meanMs mean latency
      * @param p50Ms median latency

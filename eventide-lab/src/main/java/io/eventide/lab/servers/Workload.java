@@ -38,7 +38,13 @@ public final class Workload {
     private Workload() {
     }
 
-    /** The JSON document: {@code {"message":"Hello, World!"}}. @param message the text */
+    /**
+     * The JSON document: {@code {"message":"Hello, World!"}}.
+     *
+     * <p><b>Threading:</b> immutable value; any thread.
+     *
+     * @param message the text
+     */
     public record Message(String message) {
     }
 

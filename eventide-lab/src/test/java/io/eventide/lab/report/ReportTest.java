@@ -44,7 +44,8 @@ class ReportTest {
     void tablesHaveOneRowPerModelAndOneColumnPerLevel() {
         List<Table> tables = ReportTables.build(results);
         assertThat(tables).extracting(Table::id).containsExactly("plaintext-rps", "plaintext-p99", "delay-rps",
-                "delay-p99", "cpu-mix", "open-p99", "open-achieved", "idle-rss", "idle-per-conn");
+                "delay-p99", "cpu-mix", "open-p99", "open-achieved", "idle-rss", "idle-heap", "idle-threads",
+                "idle-per-conn");
         Table rps = tables.get(0);
         assertThat(rps.header()).containsExactly("model", "50 conn", "1,000 conn", "10,000 conn");
         assertThat(rps.rows().get(0)).containsExactly("Eventide, 1 loop", "42,000 [40,000–44,000]",

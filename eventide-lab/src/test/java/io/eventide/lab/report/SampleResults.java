@@ -45,6 +45,7 @@ final class SampleResults {
                 m(Workloads.CHEAP_P50, 0.5, Workloads.CHEAP_P99, 2.5, Workloads.ERRORS, 0)), "n=20,000"));
         for (long n : List.of(1_000L, 15_000L)) {
             cells.add(Cell.of(Workloads.IDLE, "eventide-1", "", n, List.of(m(Workloads.RSS, 60 + n * 4 / 1024.0,
+                    Workloads.HEAP, 20 + n * 1.5 / 1024,
                     Workloads.RSS_PER_CONN, 4, Workloads.HEAP_PER_CONN, 1.5, Workloads.THREADS, 17, Workloads.HELD, n)),
                     ""));
             cells.add(Cell.of(Workloads.IDLE, "jetty", "", n, List.of(m(Workloads.RSS, 90 + n * 9 / 1024.0,
