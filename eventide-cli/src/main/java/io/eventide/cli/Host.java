@@ -176,6 +176,9 @@ public final class Host {
                 System.exit(1);
             }
         }, "eventide-drain");
+        // Created from the JVM's signal thread, it would inherit daemon status, and the JVM could
+        // exit as soon as the loops stop, before this thread reports and chooses the exit code.
+        t.setDaemon(false);
         t.start();
     }
 }

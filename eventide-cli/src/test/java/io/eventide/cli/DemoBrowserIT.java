@@ -42,14 +42,24 @@ class DemoBrowserIT {
             pb.environment().put("NODE_PATH", nodeModules.toString());
             pb.environment().put("CHROMIUM", chromium.toString());
             Process p = pb.start();
-            List<String> lines = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    System.out.println("[e2e] " + l);
-                    lines.add(l);
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        System.out.println("[e2e] " + l);
+                        lines.add(l);
+                    }
+                } catch (java.io.IOException e) {
+                    lines.add("(output closed: " + e + ")");
                 }
+            });
+            // Bounded: a browser that hangs fails the test with its output instead of hanging CI.
+            if (!p.waitFor(8, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("playwright run did not finish in 8 minutes:\n" + String.join("\n", lines));
             }
-            assertThat(p.waitFor()).as("playwright run:\n%s", String.join("\n", lines)).isZero();
+            reader.join(java.time.Duration.ofSeconds(30));
+            assertThat(p.exitValue()).as("playwright run:\n%s", String.join("\n", lines)).isZero();
             assertThat(lines).contains("e2e: all passed");
             assertThat(shots.resolve("demo.png")).exists();
         } finally {

@@ -95,16 +95,42 @@ class HostIT {
         assertThat(c.maxLag()).isEqualTo(Duration.ofMillis(75));
     }
 
+    /** A line reader whose every read is bounded. */
+    interface LineSource {
+        String readLine() throws Exception;
+    }
+
     @Test
     void sigtermDuringActiveRequestsLosesNoneAndExitsZero() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DrainApp.class.getName());
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), DrainApp.class.getName());
         pb.environment().put("PORT", "0");
         pb.environment().put("HOST", "127.0.0.1");
         pb.environment().put("EVENTIDE_LOOPS", "2");
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        // Lines arrive through a queue so every wait is bounded: a child that stalls fails the test
+        // with its output instead of hanging the build.
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                for (String l = reader.readLine(); l != null; l = reader.readLine()) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                lines.add("(output closed: " + e + ")");
+            }
+            lines.add("<eof>");
+        });
+        LineSource out = () -> {
+            String l = lines.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (l == null) {
+                p.toHandle().destroyForcibly();
+                throw new AssertionError("the drained app printed nothing for 60 s");
+            }
+            return l.equals("<eof>") ? null : l;
+        };
         String line = out.readLine();
         assertThat(line).as("startup line").startsWith("eventide: listening on http://127.0.0.1:").contains("2 loops", "pid " + p.pid());
         int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
@@ -115,14 +141,15 @@ class HostIT {
         }
         for (int arrived = 0; arrived < 20; ) {
             String l = out.readLine();
-            assertThat(l).as("server output").isNotNull();
+            assertThat(l).as("server output (responses so far: %s)", inFlight.stream().filter(CompletableFuture::isDone)
+                    .map(f -> String.valueOf(f.join().statusCode())).toList()).isNotNull();
             if (l.startsWith("arrived")) {
                 arrived++;
             }
         }
         p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> r = inFlight.get(i).join();
+            HttpResponse<String> r = inFlight.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("done " + i);
         }
@@ -130,7 +157,8 @@ class HostIT {
         for (String l = out.readLine(); l != null; l = out.readLine()) {
             rest.append(l).append('\n');
         }
-        assertThat(p.waitFor()).as("exit code; output:\n%s", rest).isZero();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("exited; output:\n%s", rest).isTrue();
+        assertThat(p.exitValue()).as("exit code; output:\n%s", rest).isZero();
         assertThat(rest.toString()).contains("eventide: draining", "eventide: drained");
     }
 }
