@@ -75,7 +75,7 @@ public final class SvgChart {
         if (all.isEmpty()) {
             return "";
         }
-        Axis x = Axis.of(all.stream().mapToDouble(Point::x).toArray(), logX, false);
+        Axis x = Axis.tight(all.stream().mapToDouble(Point::x).toArray(), logX);
         double[] ys = all.stream().flatMapToDouble(p -> java.util.stream.DoubleStream.of(p.y(), p.lo(), p.hi()))
                 .toArray();
         Axis y = Axis.of(ys, logY, true);
@@ -125,7 +125,7 @@ public final class SvgChart {
         if (all.isEmpty() || categories.isEmpty()) {
             return "";
         }
-        int labelW = 300;
+        int labelW = 350;
         int plotW = W - labelW - 30;
         int rowH = Math.max(14, 12 * series.size() + 8);
         int height = TOP + categories.size() * rowH + 60;
@@ -254,6 +254,17 @@ public final class SvgChart {
             double step = niceStep((hi - min) / 5);
             double max = Math.ceil(hi * 1.05 / step) * step;
             return new Axis(min, max <= min ? min + 1 : max, false);
+        }
+
+        /** An x axis: just around the data (the ticks are the data's own levels), not whole decades. */
+        static Axis tight(double[] values, boolean log) {
+            double lo = java.util.Arrays.stream(values).min().orElse(1);
+            double hi = java.util.Arrays.stream(values).max().orElse(10);
+            if (log && lo > 0) {
+                return new Axis(lo / 1.25, hi * 1.25, true);
+            }
+            double pad = hi > lo ? (hi - lo) * 0.05 : 1;
+            return new Axis(lo - pad, hi + pad, false);
         }
 
         double frac(double v) {
