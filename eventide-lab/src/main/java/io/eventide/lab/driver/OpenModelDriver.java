@@ -200,11 +200,8 @@ public final class OpenModelDriver {
         }
     }
 
-    /**
-     * Waits for I/O until {@code deadline}. select() counts in whole milliseconds, so it covers the
-     * whole milliseconds and the rest is spun with selectNow(): a send made late, or an answer read
-     * late, would add to the latency measured. The driver has its load CPU to itself.
-     */
+    /** Waits for I/O until {@code deadline}: select() for whole milliseconds, then spins, since a late
+     *  send or read would count as latency (the driver has its load CPU to itself). */
     private void waitUntil(long deadline) throws IOException {
         long wait = deadline - System.nanoTime();
         if (wait >= 1_000_000 && selector.select(wait / 1_000_000) > 0) {
@@ -296,10 +293,7 @@ public final class OpenModelDriver {
         if (!c.isBusy()) {
             throw new IllegalStateException("an answer nobody asked for on " + c.channel);
         }
-        if (c.intended >= measureStart && c.intended < measureEnd) {
-            all.record(now - c.intended);
-            byLabel[c.label].record(now - c.intended);
-        }
+        record(c.intended, c.label, now - c.intended);
         if (now >= measureStart && now <= measureEnd) {
             answeredInWindow++;
         }
@@ -378,12 +372,12 @@ public final class OpenModelDriver {
             DriverConnection c = (DriverConnection) k.attachment();
             if (c.isBusy()) {
                 incomplete++;
-                recordUnanswered(c.intended, c.label, end);
+                record(c.intended, c.label, end - c.intended);
             }
         }
         for (long k = sent; k < total; k++) {
             incomplete++;
-            recordUnanswered(intended(k), pick(k), end);
+            record(intended(k), pick(k), end - intended(k));
         }
         double window = config.duration().toNanos() / 1e9;
         Map<String, LatencySummary> labels = new LinkedHashMap<>();
@@ -395,10 +389,10 @@ public final class OpenModelDriver {
                 LatencySummary.of(all), labels);
     }
 
-    private void recordUnanswered(long intended, int label, long end) {
+    private void record(long intended, int label, long latency) {
         if (intended >= measureStart && intended < measureEnd) {
-            all.record(end - intended);
-            byLabel[label].record(end - intended);
+            all.record(latency);
+            byLabel[label].record(latency);
         }
     }
 }
