@@ -35,9 +35,11 @@
 #     handshakes in flight) and holds them idle; 5 s later: the same readings. Per connection:
 #     (after - before) / connections. The client is then stopped (SIGTERM) and the server given 3 s.
 #  4. fan-out: waits (at most --quiet-wait S, default 120) until both cores are nearly idle, then
-#     bench/ws/client.js fanout: --subs subscribers (--fanout-client, default raw: the minimal
-#     client, which costs the client core least per message; ws: the ws package), 3 warm-up broadcasts, then
-#     --broadcasts measured ones (default 5; disturbed ones are repeated, see client.js).
+#     bench/ws/client.js fanout: --subs subscribers (--fanout-client: raw, the default, a minimal
+#     client that costs the client core least per message, or ws, the ws package), 3 warm-up
+#     broadcasts, then --broadcasts measured ones (default 5; disturbed ones are repeated, up to
+#     3x, see client.js). Per broadcast: time from writing the POST until the first, median, p99
+#     and last subscriber had the message, and the server's CPU time.
 #  5. the server is stopped by its PID.
 # Repetitions (--reps, default 1) rotate the order of the configurations. Past --budget-minutes
 # (default 60) no further repetition starts. Raw output: bench/results/ws-<time>/; the summary table

@@ -1,10 +1,14 @@
 // Summarizes bench/ws/run.sh's results.jsonl as Markdown: medians over repetitions per configuration.
-//   node bench/ws/summarize.js results.jsonl [env.txt]
+//   node bench/ws/summarize.js results.jsonl [more-results.jsonl ...] [env.txt]
+// Several results files (say, a full run and a --phases fanout run) are pooled.
 'use strict';
 const fs = require('fs');
 
-const rows = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const env = process.argv[3] && fs.existsSync(process.argv[3]) ? fs.readFileSync(process.argv[3], 'utf8') : '';
+const args = process.argv.slice(2);
+const rows = args.filter((a) => a.endsWith('.jsonl'))
+  .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+const envFile = args.find((a) => a.endsWith('.txt'));
+const env = envFile && fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
