@@ -140,7 +140,7 @@ public final class Host {
      * @return this host
      */
     public Host start() {
-        server.listen(config.host(), config.port()).join();
+        server.listen(config.host(), config.port()).join(); // blocking-ok: startup, main thread (join refuses on a loop)
         Signals.onTerminate(this::drainAndExit);
         System.out.println("eventide: listening on http://" + config.host() + ":" + server.port() + " ("
                 + group.size() + " loops, JDK " + Runtime.version() + ", pid " + ProcessHandle.current().pid()
@@ -167,7 +167,7 @@ public final class Host {
             System.out.println("eventide: draining (signal received, grace " + config.grace().toMillis() + " ms)");
             System.out.flush();
             try {
-                drain().get(config.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                drain().get(config.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS); // blocking-ok: own drain thread
                 System.out.println("eventide: drained, exiting");
                 System.out.flush();
                 System.exit(0);

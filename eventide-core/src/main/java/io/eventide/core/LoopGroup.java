@@ -102,7 +102,7 @@ public final class LoopGroup implements AutoCloseable {
                 }
                 try {
                     CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]))
-                            .get(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                            .get(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS); // blocking-ok: JVM shutdown hook thread
                 } catch (Exception e) {
                     Reporting.LOG.log(Level.WARNING, "graceful shutdown did not finish in time", e);
                 }
@@ -155,7 +155,7 @@ public final class LoopGroup implements AutoCloseable {
     public void close() {
         CompletableFuture<Void> f = close(Duration.ofSeconds(10));
         if (EventLoop.current() == null) {
-            f.join();
+            f.join(); // blocking-ok: guarded, never on a loop thread
         }
     }
 
@@ -186,8 +186,8 @@ public final class LoopGroup implements AutoCloseable {
                 }
             }
             for (EventLoop l : loops) {
-                l.terminationFuture().join();
-                l.thread().join();
+                l.terminationFuture().join(); // blocking-ok: eventide-closer thread
+                l.thread().join(); // blocking-ok: eventide-closer thread
             }
             workers.shutdown(Math.max(0, deadline - System.nanoTime()));
             watchdog.stop();

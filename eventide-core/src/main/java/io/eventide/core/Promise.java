@@ -457,7 +457,7 @@ public final class Promise<T> {
                     + "; use map/flatMap/whenComplete instead");
         }
         try {
-            return toCompletableFuture().get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            return toCompletableFuture().get(limit.toNanos(), TimeUnit.NANOSECONDS); // blocking-ok: refused on loops above
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventideException("interrupted while joining a promise", e);

@@ -45,7 +45,7 @@ final class Watchdog implements Runnable {
     void stop() throws InterruptedException {
         stopped = true;
         LockSupport.unpark(thread);
-        thread.join(TimeUnit.SECONDS.toMillis(5));
+        thread.join(TimeUnit.SECONDS.toMillis(5)); // blocking-ok: eventide-closer thread
     }
 
     long reports() {

@@ -99,12 +99,12 @@ public final class Workers {
     /** Stops taking work, waits up to {@code nanos} for running work, then interrupts and joins. */
     void shutdown(long nanos) throws InterruptedException {
         pool.shutdown();
-        if (!pool.awaitTermination(nanos, TimeUnit.NANOSECONDS)) {
+        if (!pool.awaitTermination(nanos, TimeUnit.NANOSECONDS)) { // blocking-ok: eventide-closer thread
             pool.shutdownNow();
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            pool.awaitTermination(5, TimeUnit.SECONDS); // blocking-ok: eventide-closer thread
         }
         for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(5));
+            t.join(TimeUnit.SECONDS.toMillis(5)); // blocking-ok: eventide-closer thread
         }
     }
 }

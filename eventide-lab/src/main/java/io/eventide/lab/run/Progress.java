@@ -77,7 +77,7 @@ public final class Progress implements AutoCloseable {
     private void tick() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(1000);
+                Thread.sleep(1000); // blocking-ok: progress-bar thread of the orchestrator
             } catch (InterruptedException e) {
                 return;
             }

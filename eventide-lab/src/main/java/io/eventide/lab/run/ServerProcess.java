@@ -216,7 +216,7 @@ public final class ServerProcess implements AutoCloseable {
 
     static void pause(long millis) {
         try {
-            Thread.sleep(millis);
+            Thread.sleep(millis); // blocking-ok: orchestrator thread polling a child process
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -57,7 +57,7 @@ public final class EventideServer {
                 res.end(Workload.cpuAnswer(n, Workload.cpu(n), "loop"));
             }
         });
-        app.listen("127.0.0.1", port).join();
+        app.listen("127.0.0.1", port).join(); // blocking-ok: main thread at startup
         ControlChannel.start("eventide-" + loops, app.port());
     }
 }

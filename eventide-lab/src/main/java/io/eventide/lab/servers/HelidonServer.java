@@ -71,7 +71,7 @@ public final class HelidonServer {
     private static void delay(ServerRequest req, ServerResponse res) {
         long ms = Workload.parse(req.query().first("ms").orElse(null), 0);
         try {
-            Thread.sleep(ms); // blocking style: the virtual thread parks, its carrier moves on
+            Thread.sleep(ms); // blocking-ok: virtual thread; blocking style: the virtual thread parks, its carrier moves on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             res.status(Status.SERVICE_UNAVAILABLE_503).send();

@@ -59,7 +59,7 @@ public final class JettyServer {
         server.setHandler(context);
         server.start();
         ControlChannel.start("jetty-" + threads, connector.getLocalPort());
-        server.join();
+        server.join(); // blocking-ok: main thread of the Jetty process
     }
 
     private static void send(HttpServletResponse res, String type, byte[] body) throws IOException {
@@ -100,7 +100,7 @@ public final class JettyServer {
         protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
             long ms = Workload.parse(req.getParameter("ms"), 0);
             try {
-                Thread.sleep(ms); // the thread is held, as by a blocking JDBC call
+                Thread.sleep(ms); // blocking-ok: the point of the model; the thread is held, as by a blocking JDBC call
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 res.sendError(503);

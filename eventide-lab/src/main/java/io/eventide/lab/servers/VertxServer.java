@@ -35,7 +35,7 @@ public final class VertxServer extends VerticleBase {
         int instances = Workload.env("VERTX_INSTANCES", Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
         vertx.deployVerticle(() -> new VertxServer(port), new DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().join();
+                .toCompletionStage().toCompletableFuture().join(); // blocking-ok: main thread at startup
         ControlChannel.start("vertx-" + instances, port);
     }
 
