@@ -21,10 +21,10 @@ apt_install() { # package
   fi
   command -v apt-get >/dev/null 2>&1 || { say "cannot install $1: no apt-get on this machine; install it by hand"; return 1; }
   say "installing $1 (apt-get install -y $1)"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$1" >/dev/null 2>&1 && return 0
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$1" >/dev/null 2>&1 && return 0
   say "apt-get install $1 failed; running apt-get update and retrying"
-  "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 || say "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$1" >/dev/null 2>&1 && return 0
+  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null 2>&1 || say "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$1" >/dev/null 2>&1 && return 0
   say "could not install $1 with apt-get"
   return 1
 }

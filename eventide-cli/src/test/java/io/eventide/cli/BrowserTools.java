@@ -27,9 +27,9 @@ final class BrowserTools {
         assertThat(root && Files.isExecutable(Path.of("/usr/bin/apt-get")))
                 .as("browser tests need Debian's chromium at %s: install it with 'apt-get install chromium'", CHROMIUM)
                 .isTrue();
-        if (run(List.of("apt-get", "install", "-y", "-q", "chromium")) != 0) {
-            run(List.of("apt-get", "update", "-q"));
-            assertThat(run(List.of("apt-get", "install", "-y", "-q", "chromium")))
+        if (run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "chromium")) != 0) {
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-q"));
+            assertThat(run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "chromium")))
                     .as("apt-get install chromium failed; see the output above").isZero();
         }
         return CHROMIUM;

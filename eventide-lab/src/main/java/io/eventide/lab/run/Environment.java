@@ -132,10 +132,10 @@ public record Environment(Path java, String classPath, Path scratch, boolean pin
             return null;
         }
         log.println("lab: wrk not found; installing the distribution's package (apt-get install -y wrk)");
-        if (!run(List.of("apt-get", "install", "-y", "-q", "wrk"))) {
+        if (!run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "wrk"))) {
             log.println("lab: apt-get install failed; refreshing the package lists (apt-get update) and retrying");
-            run(List.of("apt-get", "update", "-q"));
-            run(List.of("apt-get", "install", "-y", "-q", "wrk"));
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-q"));
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "wrk"));
         }
         Path wrk = which("wrk");
         if (wrk == null) {
