@@ -1,10 +1,12 @@
 /**
- * Eventide core: event loops, promises, timers, emitters, buffers, workers and TCP. Depends on the
+ * Eventide core: event loops, promises, timers, emitters, buffers, workers, TCP, files
+ * ({@code io.eventide.core.fs}) and name resolution ({@code io.eventide.core.dns}). Depends on the
  * JDK only.
  */
 module io.eventide.core {
     exports io.eventide.core;
     exports io.eventide.core.net;
+    exports io.eventide.core.fs;
     exports io.eventide.core.spi;
     // io.eventide.core.internal is not exported: no other module needs it.
 }

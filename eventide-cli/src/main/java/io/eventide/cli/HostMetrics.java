@@ -2,6 +2,7 @@ package io.eventide.cli;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.LoopGroup;
+import io.eventide.core.fs.FilePool;
 import io.eventide.http.HttpServer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The Prometheus metrics of a hosted server, exposed at {@code /metrics} in the text format by the
  * Prometheus Java client: loop lag (p50, p99, max per loop), busy ratio, queued tasks, connections
  * (open, accepted, refused at accept, shed by admission control), responses by status class, request
- * latency histogram, bytes in and out, worker queue depth and rejections, watchdog reports, and the
+ * latency histogram, bytes in and out, worker queue depth and rejections, file-pool queue depth,
+ * activity and rejections, watchdog reports, and the
  * client's standard JVM metrics (heap, GC, threads).
  *
  * <p><b>Threading:</b> any thread; values are read from thread-safe counters at scrape time.
@@ -39,6 +41,13 @@ public final class HostMetrics {
                 .callback(cb -> cb.call(group.workers().queued())).register(registry);
         CounterWithCallback.builder().name("eventide_worker_rejected").help("Offloads refused: worker queue full")
                 .callback(cb -> cb.call(group.workers().rejected())).register(registry);
+        FilePool files = FilePool.of(group);
+        GaugeWithCallback.builder().name("eventide_fs_queue_depth").help("File-system calls waiting for a file-pool thread")
+                .callback(cb -> cb.call(files.queued())).register(registry);
+        GaugeWithCallback.builder().name("eventide_fs_active").help("File-system calls running on the file pool")
+                .callback(cb -> cb.call(files.active())).register(registry);
+        CounterWithCallback.builder().name("eventide_fs_rejected").help("File-system calls refused: file-pool queue full")
+                .callback(cb -> cb.call(files.rejected())).register(registry);
         CounterWithCallback.builder().name("eventide_watchdog_reports").help("Callbacks that blocked a loop past the threshold")
                 .callback(cb -> cb.call(group.watchdogReports())).register(registry);
         CounterWithCallback.builder().name("eventide_admission_shed").help("Requests answered 503 by admission control")

@@ -50,6 +50,7 @@ class HostIT {
                     "eventide_loop_queued_tasks{", "eventide_connections_open ", "eventide_connections_accepted_total ",
                     "eventide_http_responses_total{code=\"2xx\"}", "eventide_http_request_duration_seconds_bucket{",
                     "eventide_http_received_bytes_total ", "eventide_worker_queue_depth ",
+                    "eventide_fs_queue_depth ", "eventide_fs_rejected_total ",
                     "eventide_watchdog_reports_total ", "eventide_admission_shed_total ", "jvm_memory_used_bytes{");
         } finally {
             host.drain().join();
