@@ -11,6 +11,38 @@ function check(cond, message) {
   if (!cond) throw new Error('check failed: ' + message);
 }
 
+async function guidance(page) {
+  step('guidance instead of silence: Send before Join, Upload without a file');
+  await page.click('#send');
+  check((await page.textContent('#chat-hint')).includes('Join a room first'), 'Send before Join explains itself');
+  await page.click('#start');
+  check((await page.textContent('#upload-hint')).includes('Choose a file first'), 'Upload without a file explains itself');
+  check(await page.evaluate(() => !!document.querySelector('link[rel=icon]')), 'the page has a favicon');
+  check(await page.evaluate(() => document.getElementById('lag-legend').children.length >= 1), 'the lag chart has a legend');
+}
+
+// Nothing wider than the viewport, at phone and desktop widths; a screenshot of each.
+async function layout(page, width) {
+  step(`layout at ${width} px`);
+  await page.setViewportSize({ width, height: 900 });
+  await page.waitForFunction(() => new Promise(r => requestAnimationFrame(() => r(true))));
+  const report = await page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter(el => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5);
+    }).map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} [${Math.round(el.getBoundingClientRect().left)}, ` +
+      `${Math.round(el.getBoundingClientRect().right)}]`);
+    const box = id => document.getElementById(id).getBoundingClientRect();
+    return { vw, scroll: document.documentElement.scrollWidth, wide,
+      stacked: box('dashboard').bottom <= box('chat').top && box('chat').bottom <= box('upload').top };
+  });
+  if (width < 600) check(report.stacked, `the columns stack at ${width} px (dashboard, then chat, then upload)`);
+  check(report.scroll <= report.vw, `no horizontal scrolling at ${width} px: scrollWidth ${report.scroll} > ${report.vw}`);
+  check(report.wide.length === 0, `no element wider than the ${width} px viewport: ${report.wide.slice(0, 10).join(', ')}`);
+  await page.screenshot({ path: `${shots}/demo-${width}.png`, fullPage: true });
+}
+
 async function chat(a, b) {
   step('two pages chat');
   await a.fill('#name', 'alice'); await a.click('#join');
@@ -49,6 +81,8 @@ async function blockVersusOffload(page) {
   await page.click('#offload');
   await page.waitForFunction(() => document.getElementById('cpu-result').textContent.includes('on the worker'));
   const offloadLag = await worstLagAfter(page, t0, 8);
+  await page.waitForFunction(() => document.getElementById('wd-text').textContent.includes('stayed flat'))
+    .catch(async () => { throw new Error('after an offload the panel says: ' + await page.textContent('#watchdog')); });
   step('block raises lag and the watchdog reports it');
   t0 = await page.evaluate(() => Date.now());
   await page.click('#block');
@@ -62,6 +96,17 @@ async function blockVersusOffload(page) {
   const blockLag = await page.evaluate((t) => Math.max(...window.demo.lagLog.filter(e => e.t > t).map(e => e.lag)), t0);
   await page.waitForFunction(() => document.getElementById('watchdog').textContent.includes('/demo/block'), null, { timeout: 15000 })
     .catch(async () => { throw new Error('watchdog panel says: ' + await page.textContent('#watchdog')); });
+  // The panel says how long the loop was really held (measured afterwards), and shows the stack.
+  await page.waitForFunction(() => /held \S+ for (\d+) ms/.test(document.getElementById('wd-text').textContent)
+      && +document.getElementById('wd-text').textContent.match(/held \S+ for (\d+) ms/)[1] >= 400, null, { timeout: 15000 })
+    .catch(async () => { throw new Error('watchdog panel does not say how long the loop was held: ' + await page.textContent('#watchdog')); });
+  const panel = await page.textContent('#watchdog');
+  check(panel.includes('io.eventide.cli.demo.Demo'), 'the panel shows the handler\'s stack: ' + panel);
+  console.log('watchdog panel: ' + (await page.textContent('#wd-text')));
+  await page.click('#offload');
+  await page.waitForFunction(() => document.getElementById('wd-text').textContent.includes('the same job on the loop held it'))
+    .catch(async () => { throw new Error('after block + offload the panel says: ' + await page.textContent('#watchdog')); });
+  console.log('after offload: ' + (await page.textContent('#wd-text')));
   console.log(`lag: offload ${offloadLag.toFixed(1)} ms, block ${blockLag.toFixed(1)} ms`);
   check(offloadLag < 400, 'the same job on a worker keeps lag under 400 ms, saw ' + offloadLag);
   await page.screenshot({ path: shots + '/block-vs-offload.png', fullPage: true });
@@ -76,6 +121,7 @@ async function upload(page) {
   require('fs').writeFileSync(file, data);
   await page.setInputFiles('#file', file);
   await page.click('#start');
+  check(await page.evaluate(() => document.getElementById('start').disabled), 'Upload is disabled while uploading');
   await page.waitForFunction(() => window.demo.lastUpload && window.demo.lastUpload.done, null, { timeout: 180000 });
   const { log, last } = await page.evaluate(() => ({ log: window.demo.progressLog, last: window.demo.lastUpload }));
   const mid = log.findIndex(p => p >= 50 && p < 100);
@@ -86,6 +132,7 @@ async function upload(page) {
   await page.waitForFunction((h) => document.getElementById('files').textContent.includes(h), sha);
   console.log(`upload: ${log.length} progress events, first past 50%: ${log[mid]}%`);
   require('fs').unlinkSync(file);
+  await page.waitForFunction(() => !document.getElementById('start').disabled);
 }
 
 (async () => {
@@ -100,10 +147,16 @@ async function upload(page) {
     const a = await ctx.newPage();
     const b = await ctx.newPage();
     await a.goto(base); await b.goto(base);
+    await guidance(a);
+    await a.waitForFunction(() => window.demo.samples >= 2);
+    await layout(a, 390);
+    await layout(a, 1280);
     await chat(a, b);
     await dashboardUnderLoad(a);
     await blockVersusOffload(a);
     await upload(a);
+    await layout(a, 390);
+    await layout(a, 1280);
     await a.screenshot({ path: shots + '/demo.png', fullPage: true });
     console.log('e2e: all passed');
   } finally {

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class Dashboard {
     private static final long PROBE_NANOS = Duration.ofMillis(25).toNanos();
+    private static final int STACK_FRAMES = 12;
     private final Host host;
     private final LocalTopic<String> topic = LocalTopic.create("demo-metrics");
     private final AtomicLongArray worstLag;
@@ -71,14 +72,29 @@ public final class Dashboard {
             busy.append(i == 0 ? "" : ",").append(fmt(host.loops().busyRatio(i)));
         }
         BlockedLoopReport r = host.lastBlocked();
-        String watchdog = r == null ? "null"
-                : "{\"loop\":" + JsonText.quote(r.loopName()) + ",\"handler\":" + JsonText.quote(r.handler())
-                        + ",\"ms\":" + r.blockedFor().toMillis() + "}";
+        String watchdog = r == null ? "null" : watchdogJson(r);
         topic.publish("{\"t\":" + System.currentTimeMillis() + ",\"rps\":" + fmt(rps) + ",\"lagMs\":" + lag + "]"
                 + ",\"busy\":" + busy + "],\"connections\":" + host.http().connections()
                 + ",\"heapMb\":" + fmt(memory.getHeapMemoryUsage().getUsed() / 1048576.0)
                 + ",\"watchdogReports\":" + host.group().watchdogReports() + ",\"watchdog\":" + watchdog
                 + ",\"shed\":" + host.metrics().shedCount() + "}");
+    }
+
+    /** The report, the index of its loop (to find that loop's lag series) and its top frames. */
+    private String watchdogJson(BlockedLoopReport r) {
+        int index = -1;
+        for (int i = 0; i < host.group().size(); i++) {
+            if (host.group().loop(i).name().equals(r.loopName())) {
+                index = i;
+            }
+        }
+        StringBuilder stack = new StringBuilder("[");
+        StackTraceElement[] frames = r.stack();
+        for (int i = 0; i < Math.min(STACK_FRAMES, frames.length); i++) {
+            stack.append(i == 0 ? "" : ",").append(JsonText.quote(frames[i].toString()));
+        }
+        return "{\"loop\":" + JsonText.quote(r.loopName()) + ",\"loopIndex\":" + index + ",\"handler\":"
+                + JsonText.quote(r.handler()) + ",\"ms\":" + r.blockedFor().toMillis() + ",\"stack\":" + stack + "]}";
     }
 
     private static String fmt(double d) {

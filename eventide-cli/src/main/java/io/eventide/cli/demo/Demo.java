@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * {@code ./eventide demo}: one page served by Eventide itself that shows what an event-driven server
@@ -37,9 +39,13 @@ public final class Demo {
                 base.http(), base.maxLag().toMillis() == 200 ? java.time.Duration.ofSeconds(5) : base.maxLag(),
                 base.maxWorkerQueue(), base.blockedThreshold(), base.source());
         Host host = Host.create(cfg);
-        install(host, Files.createTempDirectory("eventide-demo-uploads"));
+        Path uploads = Files.createTempDirectory("eventide-demo-uploads");
+        // Uploads are the visitor's files: they do not outlive the demo (exit by signal or otherwise).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(uploads), "eventide-demo-cleanup"));
+        install(host, uploads);
         host.start();
-        System.out.println("eventide: demo ready at http://" + cfg.host() + ":" + host.http().port() + "/");
+        System.out.println("eventide: demo ready at http://" + cfg.host() + ":" + host.http().port() + "/ (uploads go to "
+                + uploads + " and are deleted on exit)");
     }
 
     /**
@@ -83,6 +89,15 @@ public final class Demo {
             }).onSuccess(took -> res.contentType("application/json").end("{\"where\":\"worker\",\"ms\":" + took + "}"))
                     .onFailure(err -> res.sendError(503, "workers busy"));
         });
+    }
+
+    /** Deletes a directory and everything under it; runs on the JVM's shutdown-hook thread. */
+    static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("eventide: could not delete the demo's uploads in " + dir + ": " + e.getMessage());
+        }
     }
 
     private static long clamp(String ms) {
