@@ -7,6 +7,7 @@ module io.eventide.core {
     exports io.eventide.core;
     exports io.eventide.core.net;
     exports io.eventide.core.fs;
+    exports io.eventide.core.dns;
     exports io.eventide.core.spi;
     // io.eventide.core.internal is not exported: no other module needs it.
 }

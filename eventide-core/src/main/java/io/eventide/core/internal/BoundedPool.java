@@ -75,6 +75,27 @@ public final class BoundedPool {
         return p;
     }
 
+    /**
+     * Runs {@code task} on a pool thread, for work nobody waits on (a background reload).
+     *
+     * @param task the blocking work; what it throws is dropped, so it catches its own failures
+     * @throws OverloadException when the queue is full
+     */
+    public void execute(Runnable task) {
+        try {
+            pool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    completed.incrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            rejected.incrementAndGet();
+            throw new OverloadException(name + " queue is full (" + name + "-queue = " + queueCapacity + ")");
+        }
+    }
+
     private <T> void run(Promise<T> p, Callable<T> work) {
         T v = null;
         Throwable failure = null;

@@ -5,6 +5,7 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
+import io.eventide.core.dns.Resolver;
 import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,8 +23,10 @@ import java.util.Objects;
  *          .then(conn -> conn.write(ByteBuffer.wrap("hi".getBytes())));
  * }</pre>
  *
- * <p>Host names other than IP literals and {@code localhost} are resolved on the worker pool, since
- * {@link InetAddress#getByName} blocks.
+ * <p>Host names are resolved without blocking by the group's {@link Resolver} (Eventide's own DNS
+ * resolver unless another was installed, see {@link Resolver#of}), or the one passed in; a name
+ * with addresses of both families is connected with Happy Eyeballs (RFC 8305, see
+ * {@link HappyEyeballs}). IP literals are connected directly.
  *
  * <p><b>Threading:</b> any thread; the connection belongs to {@code loop} and the promise completes
  * there.
@@ -40,6 +43,20 @@ public final class TcpClient {
      * @return the connection once established, or the failure (refused, timed out, unresolvable)
      */
     public static Promise<Connection> connect(EventLoop loop, String host, int port, TcpOptions options) {
+        return connect(loop, host, port, options, null);
+    }
+
+    /**
+     * @param loop the loop that will own the connection
+     * @param host peer host name or IP literal
+     * @param port peer port
+     * @param options settings (connect timeout, watermarks, ...)
+     * @param resolver resolves {@code host}; null for the group's ({@link Resolver#of})
+     * @return the connection once established, or the failure: refused, timed out, or a
+     *     {@link io.eventide.core.dns.DnsException} (e.g. NXDOMAIN) when the name does not resolve
+     */
+    public static Promise<Connection> connect(EventLoop loop, String host, int port, TcpOptions options,
+            Resolver resolver) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
         if (port < 0 || port > 0xFFFF) {
@@ -47,15 +64,12 @@ public final class TcpClient {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         Promise<Connection> result = loop.promise();
-        if (isLiteralOrLocal(host)) {
-            loop.execute(() -> start(loop, new InetSocketAddress(host, port), options, result));
+        InetAddress literal = literal(host);
+        if (literal != null) {
+            loop.execute(() -> start(loop, new InetSocketAddress(literal, port), options, result));
         } else {
-            // onSuccess/onFailure rather than whenComplete: the latter's derived promise, rejected
-            // with nobody listening, would be reported as an unhandled rejection on top of ours.
-            // Listened to from the loop, so the listeners are in place before a fast failure lands.
-            loop.execute(() -> loop.offload(() -> InetAddress.getByName(host))
-                    .onSuccess(addr -> start(loop, new InetSocketAddress(addr, port), options, result))
-                    .onFailure(err -> result.reject(new EventideException("cannot resolve " + host + ": " + err, err))));
+            Resolver r = resolver != null ? resolver : Resolver.of(loop.group());
+            loop.execute(() -> HappyEyeballs.connect(loop, host, port, options, r, result));
         }
         return result;
     }
@@ -71,18 +85,15 @@ public final class TcpClient {
     }
 
     /**
-     * Whether {@code host} needs no lookup: an IPv4 literal (digits and dots), an IPv6 literal (host
-     * names never contain ':') or localhost. Anything else, including names made only of hex letters
-     * such as {@code cafe} or {@code dead.beef}, is resolved on a worker, never on the loop.
+     * An IPv4 dotted quad or an IPv6 literal, parsed without any lookup; null for anything else,
+     * including names made only of hex letters such as {@code cafe} or {@code dead.beef}.
      */
-    private static boolean isLiteralOrLocal(String host) {
-        if (host.equals("localhost") || host.indexOf(':') >= 0) {
-            return true;
-        }
-        return !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+    private static InetAddress literal(String host) {
+        return io.eventide.core.dns.internal.Hosts.parseAddress(host);
     }
 
-    private static void start(EventLoop loop, InetSocketAddress addr, TcpOptions options, Promise<Connection> result) {
+    /** Starts one connection attempt to {@code addr}; the returned connector can abort it. */
+    static Connector start(EventLoop loop, InetSocketAddress addr, TcpOptions options, Promise<Connection> result) {
         SocketChannel ch;
         try {
             ch = SocketChannel.open();
@@ -93,7 +104,7 @@ public final class TcpClient {
             }
         } catch (IOException e) {
             result.reject(new EventideException("cannot open a socket: " + e, e));
-            return;
+            return null;
         }
         Connection c = new Connection(loop, ch, options, conn -> { });
         Connector connector = new Connector(loop, ch, c, addr, result);
@@ -109,10 +120,11 @@ public final class TcpClient {
             // would leave the promise pending forever and the socket open.
             connector.failed(e);
         }
+        return connector;
     }
 
     /** Owns the socket until the connection is established, then hands it to the Connection. */
-    private static final class Connector implements IoHandler {
+    static final class Connector implements IoHandler {
         private final EventLoop loop;
         private final SocketChannel channel;
         private final Connection connection;
@@ -157,6 +169,13 @@ public final class TcpClient {
 
         void timedOut() {
             failed(new DeadlineExceededException("connect to " + addr + " timed out (connect-timeout)"));
+        }
+
+        /** Gives up this attempt (another one won the race): closes the socket, rejects with {@code why}. */
+        void abort(String why) {
+            if (!result.isDone()) {
+                failed(new EventideException(why));
+            }
         }
 
         void failed(Exception e) {
