@@ -24,14 +24,21 @@ public final class Eventide {
     private Eventide() {
     }
 
-    /** @return a hosted HTTP server, configured from the environment; add routes, then {@link #start} */
+    /**
+     * A bad configuration (unknown key, wrong value) prints one line and exits with status 2.
+     *
+     * @return a hosted HTTP server, configured from flags, environment and {@code eventide.properties};
+     *         add routes, then {@link #start}
+     */
     public static HttpServer http() {
-        Host host = Host.create();
+        Host host = Host.createOrExit(Map.of());
         HOSTS.put(host.http(), host);
         return host.http();
     }
 
     /**
+     * A failure to listen (port in use, no permission) prints one line and exits with status 1.
+     *
      * @param app a server from {@link #http()}
      * @return its host, listening
      */
@@ -40,6 +47,6 @@ public final class Eventide {
         if (host == null) {
             throw new IllegalArgumentException("not a hosted server: create it with Eventide.http()");
         }
-        return host.start();
+        return host.startOrExit();
     }
 }

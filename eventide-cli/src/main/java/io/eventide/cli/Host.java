@@ -1,14 +1,19 @@
 package io.eventide.cli;
 
 import io.eventide.core.BlockedLoopReport;
+import io.eventide.core.EventideException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.HttpServer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hosts an HTTP app the way {@code node app.js} does: configuration from the environment and a file
@@ -47,6 +52,7 @@ public final class Host {
     private volatile CompletableFuture<Void> drained;
 
     private Host(HostConfig config) {
+        Logging.configure(config);
         this.config = config;
         LoopOptions defaults = LoopOptions.defaults();
         this.group = LoopGroup.create(defaults.loops(config.loops()).blockedThreshold(config.blockedThreshold())
@@ -60,6 +66,11 @@ public final class Host {
         installRoutes();
     }
 
+    /** Looked up when used: the backend is configured by the first host (see {@link Logging}). */
+    private static Logger log() {
+        return LoggerFactory.getLogger("io.eventide.host");
+    }
+
     /** @return a host configured from this process's environment and config file */
     public static Host create() {
         return new Host(HostConfig.load());
@@ -67,6 +78,25 @@ public final class Host {
 
     /** @param config explicit configuration @return a host */
     public static Host create(HostConfig config) {
+        return new Host(config);
+    }
+
+    /**
+     * For a {@code main} method: a host configured from this process, or, when the configuration
+     * is wrong (unknown key, bad value), one line on standard error and exit status 2.
+     *
+     * @param appDefaults the app's own defaults, by key (below file, environment and flags)
+     * @return the host
+     */
+    public static Host createOrExit(Map<String, String> appDefaults) {
+        HostConfig config;
+        try {
+            config = HostConfig.load(appDefaults);
+        } catch (ConfigException e) {
+            System.err.println("eventide: " + e.getMessage());
+            System.exit(2);
+            throw e; // not reached
+        }
         return new Host(config);
     }
 
@@ -140,13 +170,39 @@ public final class Host {
      * @return this host
      */
     public Host start() {
-        server.listen(config.host(), config.port()).join(); // blocking-ok: startup, main thread (join refuses on a loop)
+        try {
+            server.listen(config.host(), config.port()).join(); // blocking-ok: startup, main thread (join refuses on a loop)
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            group.close(Duration.ofSeconds(1));
+            throw new EventideException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+        }
         Signals.onTerminate(this::drainAndExit);
+        String overrides = config.overrides();
         System.out.println("eventide: listening on http://" + config.host() + ":" + server.port() + " ("
-                + group.size() + " loops, JDK " + Runtime.version() + ", pid " + ProcessHandle.current().pid()
-                + ", config " + config.source() + ")");
+                + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
+                + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
+                + (overrides.isEmpty() ? "" : "; " + overrides) + ")");
         System.out.flush();
         return this;
+    }
+
+    /**
+     * For a {@code main} method: {@link #start()}, or, when the server cannot listen (port in use,
+     * no permission), one line on standard error and exit status 1 instead of a stack trace and a
+     * process that never exits.
+     *
+     * @return this host, listening
+     */
+    public Host startOrExit() {
+        try {
+            return start();
+        } catch (EventideException e) {
+            System.err.println("eventide: " + e.getMessage());
+            System.exit(1);
+            throw e; // not reached
+        }
     }
 
     /**
@@ -164,15 +220,13 @@ public final class Host {
 
     private void drainAndExit() {
         Thread t = new Thread(() -> {
-            System.out.println("eventide: draining (signal received, grace " + config.grace().toMillis() + " ms)");
-            System.out.flush();
+            log().info("draining (signal received, grace {} ms)", config.grace().toMillis());
             try {
                 drain().get(config.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS); // blocking-ok: own drain thread
-                System.out.println("eventide: drained, exiting");
-                System.out.flush();
+                log().info("drained, exiting");
                 System.exit(0);
             } catch (Exception e) {
-                System.err.println("eventide: drain did not complete: " + e);
+                log().error("drain did not complete within the grace period; exiting with status 1", e);
                 System.exit(1);
             }
         }, "eventide-drain");

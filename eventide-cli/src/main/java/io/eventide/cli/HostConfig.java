@@ -1,54 +1,75 @@
 package io.eventide.cli;
 
 import io.eventide.http.HttpOptions;
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
- * Where a hosted app's settings come from, highest first: environment ({@code PORT}, {@code HOST},
- * {@code EVENTIDE_LOOPS}), then the config file ({@code $EVENTIDE_CONFIG}, else
- * {@code ./eventide.properties} when present), then defaults. Config keys are kebab-case:
+ * A hosted app's settings, merged from flags, environment, the config file, the app's defaults and
+ * the built-in defaults (in that order of precedence; see {@link Settings}, which lists every key,
+ * and {@code docs/config.md} or {@code ./eventide help config}).
  *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><th>key</th><th>default</th></tr>
- *   <tr><td>port / host / loops</td><td>8080 / 0.0.0.0 / one per core</td></tr>
- *   <tr><td>shutdown-grace-ms</td><td>10000</td></tr>
- *   <tr><td>max-body-bytes</td><td>{@value HttpOptions#DEFAULT_MAX_BODY_BYTES}</td></tr>
- *   <tr><td>header-timeout-ms / keep-alive-timeout-ms</td><td>10000 / 5000</td></tr>
- *   <tr><td>gzip</td><td>false</td></tr>
- *   <tr><td>admission.max-lag-ms: shed new requests past this loop lag</td><td>200</td></tr>
- *   <tr><td>admission.max-worker-queue: shed past this many queued offloads</td><td>768</td></tr>
- *   <tr><td>blocked-threshold-ms: watchdog threshold</td><td>100</td></tr>
- * </table>
- *
- * @param port listening port
- * @param host bind address
- * @param loops event loops
- * @param grace graceful shutdown deadline
- * @param http HTTP settings
- * @param maxLag admission: loop lag bound
- * @param maxWorkerQueue admission: worker queue bound
- * @param blockedThreshold watchdog threshold
- * @param source where the file settings came from, or "defaults"
+ * <pre>{@code
+ * HostConfig c = HostConfig.load();                                  // this process's settings
+ * HostConfig demo = HostConfig.load(Map.of("host", "127.0.0.1"));    // with an app default
+ * HostConfig test = HostConfig.of(Map.of("port", "0", "loops", "2")); // defaults + these only
+ * }</pre>
  *
  * <p><b>Threading:</b> immutable value; any thread.
  */
-public record HostConfig(int port, String host, int loops, Duration grace, HttpOptions http, Duration maxLag,
-        int maxWorkerQueue, Duration blockedThreshold, String source) {
+public final class HostConfig {
+    private final Map<String, Settings.Value> values;
+    private final String source;
 
-    /** @return the configuration of this process (environment, file, defaults) */
-    public static HostConfig load() {
-        return from(System.getenv(), configFile());
+    private HostConfig(Map<String, Settings.Value> values, String source) {
+        this.values = values;
+        this.source = source;
     }
 
-    private static Path configFile() {
-        String explicit = System.getenv("EVENTIDE_CONFIG");
+    /**
+     * @return this process's configuration
+     * @throws ConfigException if a key is unknown or a value wrong
+     */
+    public static HostConfig load() {
+        return load(Map.of());
+    }
+
+    /**
+     * @param appDefaults the app's own defaults by key, below file, environment and flags
+     * @return this process's configuration
+     * @throws ConfigException if a key is unknown or a value wrong
+     */
+    public static HostConfig load(Map<String, String> appDefaults) {
+        return from(System.getenv(), configFile(System.getenv()), flags(), appDefaults);
+    }
+
+    /**
+     * @param settings values by key, over the defaults; nothing else is read
+     * @return that configuration
+     * @throws ConfigException if a key is unknown or a value wrong
+     */
+    public static HostConfig of(Map<String, String> settings) {
+        return from(Map.of(), null, Map.of(), settings);
+    }
+
+    /**
+     * @param env environment variables
+     * @param file a config file, or null
+     * @param flags system properties ({@code eventide.config.*} are read)
+     * @param appDefaults the app's defaults by key
+     * @return the merged configuration
+     * @throws ConfigException if a key is unknown or a value wrong
+     */
+    public static HostConfig from(Map<String, String> env, Path file, Map<String, String> flags, Map<String, String> appDefaults) {
+        return new HostConfig(Settings.resolve(env, file, flags, appDefaults), file == null ? "defaults" : file.toString());
+    }
+
+    private static Path configFile(Map<String, String> env) {
+        String explicit = env.get("EVENTIDE_CONFIG");
         if (explicit != null) {
             return Path.of(explicit);
         }
@@ -56,49 +77,96 @@ public record HostConfig(int port, String host, int loops, Duration grace, HttpO
         return Files.isRegularFile(local) ? local : null;
     }
 
+    private static Map<String, String> flags() {
+        Map<String, String> out = new LinkedHashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(Settings.FLAG_PREFIX))
+                .forEach(k -> out.put(k, System.getProperty(k)));
+        return out;
+    }
+
     /**
-     * @param env environment variables
-     * @param file a properties file, or null
-     * @return the merged configuration
+     * @param key a key of {@link Settings#ALL}
+     * @return its value as text ({@code null} for a computed default such as {@code loops})
      */
-    public static HostConfig from(Map<String, String> env, Path file) {
-        Properties p = new Properties();
-        if (file != null) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
-            }
-        }
-        int cores = Runtime.getRuntime().availableProcessors();
-        int port = intOf(env.get("PORT"), p, "port", 8080);
-        String host = env.getOrDefault("HOST", p.getProperty("host", "0.0.0.0"));
-        int loops = intOf(env.get("EVENTIDE_LOOPS"), p, "loops", cores);
-        HttpOptions http = HttpOptions.defaults()
-                .maxBodyBytes(longOf(p, "max-body-bytes", HttpOptions.DEFAULT_MAX_BODY_BYTES))
-                .timeouts(Duration.ofMillis(longOf(p, "header-timeout-ms", 10_000)),
-                        Duration.ofMillis(longOf(p, "keep-alive-timeout-ms", 5_000)))
-                .gzip(Boolean.parseBoolean(p.getProperty("gzip", "false")));
-        return new HostConfig(port, host, loops, Duration.ofMillis(longOf(p, "shutdown-grace-ms", 10_000)), http,
-                Duration.ofMillis(longOf(p, "admission.max-lag-ms", 200)), (int) longOf(p, "admission.max-worker-queue", 768),
-                Duration.ofMillis(longOf(p, "blocked-threshold-ms", 100)), file == null ? "defaults" : file.toString());
+    public String get(String key) {
+        Settings.of(key);
+        Settings.Value v = values.get(key);
+        return v == null ? null : v.value();
     }
 
-    private static int intOf(String env, Properties p, String key, int dflt) {
-        String v = env != null ? env : p.getProperty(key);
-        try {
-            return v == null ? dflt : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("config '" + key + "' must be an integer, got '" + v + "'", e);
-        }
+    /** @param key a key @return where its value came from ("default", a file, "environment PORT", ...) */
+    public String origin(String key) {
+        Settings.of(key);
+        Settings.Value v = values.get(key);
+        return v == null ? "default" : v.origin();
     }
 
-    private static long longOf(Properties p, String key, long dflt) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? dflt : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("config '" + key + "' must be an integer, got '" + v + "'", e);
-        }
+    /** @return every key that is not at its default, with its origin, for the startup line */
+    public String overrides() {
+        return values.entrySet().stream().filter(e -> !e.getValue().origin().equals("default"))
+                .map(e -> e.getKey() + "=" + e.getValue().value() + " (" + e.getValue().origin() + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    private long number(String key) {
+        return Long.parseLong(get(key));
+    }
+
+    private Duration millis(String key) {
+        return Duration.ofMillis(number(key));
+    }
+
+    /** @return the listening port */
+    public int port() {
+        return (int) number("port");
+    }
+
+    /** @return the bind address */
+    public String host() {
+        return get("host");
+    }
+
+    /** @return the number of event loops */
+    public int loops() {
+        String v = get("loops");
+        return v == null ? Runtime.getRuntime().availableProcessors() : (int) number("loops");
+    }
+
+    /** @return the graceful-shutdown deadline */
+    public Duration grace() {
+        return millis("shutdown-grace-ms");
+    }
+
+    /** @return the HTTP server's options */
+    public HttpOptions http() {
+        return HttpOptions.defaults().maxBodyBytes(number("max-body-bytes"))
+                .timeouts(millis("header-timeout-ms"), millis("keep-alive-timeout-ms"))
+                .gzip(Boolean.parseBoolean(get("gzip")));
+    }
+
+    /** @return admission: new requests are shed while the loop lags more */
+    public Duration maxLag() {
+        return millis("admission.max-lag-ms");
+    }
+
+    /** @return admission: new requests are shed while more offloaded tasks wait */
+    public int maxWorkerQueue() {
+        return (int) number("admission.max-worker-queue");
+    }
+
+    /** @return the watchdog's threshold */
+    public Duration blockedThreshold() {
+        return millis("blocked-threshold-ms");
+    }
+
+    /** @return the config file the settings came from, or "defaults" */
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public String toString() {
+        return "HostConfig[" + values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().value())
+                .collect(Collectors.joining(", ")) + "]";
     }
 }

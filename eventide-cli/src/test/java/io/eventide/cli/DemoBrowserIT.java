@@ -3,15 +3,14 @@ package io.eventide.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventide.cli.demo.Demo;
-import io.eventide.http.HttpOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +27,8 @@ class DemoBrowserIT {
     void theDemoWorksInARealBrowser(@TempDir Path uploads) throws Exception {
         Path chromium = BrowserTools.chromium();
         Path nodeModules = BrowserTools.playwright();
-        HostConfig cfg = new HostConfig(0, "127.0.0.1", 2, Duration.ofSeconds(5), HttpOptions.defaults(),
-                Duration.ofSeconds(5), 768, Duration.ofMillis(100), "test");
+        HostConfig cfg = HostConfig.of(Map.of("port", "0", "host", "127.0.0.1", "loops", "2", "shutdown-grace-ms", "5000",
+                "admission.max-lag-ms", "5000"));
         Host host = Host.create(cfg);
         Demo.install(host, uploads);
         host.start();

@@ -6,11 +6,10 @@ public final class DrainApp {
     }
 
     public static void main(String[] args) {
-        HostConfig c = HostConfig.load();
         // Admission control off: on a loaded machine a lagging loop would shed the very requests
         // this test counts on (they would get 503 and never arrive).
-        Host host = Host.create(new HostConfig(c.port(), c.host(), c.loops(), c.grace(), c.http(),
-                java.time.Duration.ofMinutes(10), Integer.MAX_VALUE, c.blockedThreshold(), c.source()));
+        Host host = Host.create(HostConfig.load(java.util.Map.of("admission.max-lag-ms", "600000",
+                "admission.max-worker-queue", Integer.toString(Integer.MAX_VALUE))));
         host.http().get("/slow", (req, res) -> {
             System.out.println("arrived " + req.queryParam("i"));
             System.out.flush();

@@ -2,7 +2,6 @@ package io.eventide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventide.http.HttpOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -25,8 +24,9 @@ class HostIT {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     static HostConfig config(int loops, long maxLagMs) {
-        return new HostConfig(0, "127.0.0.1", loops, Duration.ofSeconds(5), HttpOptions.defaults(),
-                Duration.ofMillis(maxLagMs), 100, Duration.ofMillis(100), "test");
+        return HostConfig.of(Map.of("port", "0", "host", "127.0.0.1", "loops", Integer.toString(loops),
+                "shutdown-grace-ms", "5000", "admission.max-lag-ms", Long.toString(maxLagMs),
+                "admission.max-worker-queue", "100"));
     }
 
     HttpResponse<String> get(Host host, String path) throws Exception {
@@ -89,7 +89,7 @@ class HostIT {
     void configComesFromEnvironmentThenFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("eventide.properties");
         Files.writeString(file, "port=9000\nloops=3\ngzip=true\nadmission.max-lag-ms=75\n");
-        HostConfig c = HostConfig.from(Map.of("PORT", "7000"), file);
+        HostConfig c = HostConfig.from(Map.of("PORT", "7000"), file, Map.of(), Map.of());
         assertThat(c.port()).isEqualTo(7000);
         assertThat(c.loops()).isEqualTo(3);
         assertThat(c.http().gzip()).isTrue();
@@ -160,6 +160,7 @@ class HostIT {
         }
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("exited; output:\n%s", rest).isTrue();
         assertThat(p.exitValue()).as("exit code; output:\n%s", rest).isZero();
-        assertThat(rest.toString()).contains("eventide: draining", "eventide: drained");
+        assertThat(rest.toString()).contains("[eventide-drain] INFO io.eventide.host - draining (signal received",
+                "[eventide-drain] INFO io.eventide.host - drained, exiting");
     }
 }

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -33,17 +34,15 @@ public final class Demo {
      * @throws IOException if the upload directory cannot be created
      */
     public static void main(String[] args) throws IOException {
-        HostConfig base = HostConfig.load();
-        String hostEnv = System.getenv("HOST");
-        HostConfig cfg = new HostConfig(base.port(), hostEnv == null ? "127.0.0.1" : hostEnv, base.loops(), base.grace(),
-                base.http(), base.maxLag().toMillis() == 200 ? java.time.Duration.ofSeconds(5) : base.maxLag(),
-                base.maxWorkerQueue(), base.blockedThreshold(), base.source());
-        Host host = Host.create(cfg);
+        // The demo's own defaults: local only, and admission control loose enough that its "block the
+        // loop" button shows the stall instead of shedding the page's requests. Env/file/flags win.
+        Host host = Host.createOrExit(Map.of("host", "127.0.0.1", "admission.max-lag-ms", "5000"));
+        HostConfig cfg = host.config();
         Path uploads = Files.createTempDirectory("eventide-demo-uploads");
         // Uploads are the visitor's files: they do not outlive the demo (exit by signal or otherwise).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(uploads), "eventide-demo-cleanup"));
         install(host, uploads);
-        host.start();
+        host.startOrExit();
         System.out.println("eventide: demo ready at http://" + cfg.host() + ":" + host.http().port() + "/ (uploads go to "
                 + uploads + " and are deleted on exit)");
     }
