@@ -15,10 +15,10 @@ public final class HtmlReport {
             body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;\
             padding:0 1em;color:#111827}
             h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #e5e7eb}h3{font-size:1.05em;margin-top:1.6em}
-            table{border-collapse:collapse;margin:.6em 0;font-size:13px}
+            table{border-collapse:collapse;margin:.6em 0;font-size:13px}.wide{overflow-x:auto;max-width:100%}
             td,th{border:1px solid #e5e7eb;padding:3px 8px}td:not(:first-child){text-align:right;\
             font-variant-numeric:tabular-nums}
-            th{background:#f9fafb}.meta td{text-align:left!important}.foot{color:#4b5563;font-size:13px}
+            th{background:#f9fafb}.meta td{text-align:left!important;overflow-wrap:anywhere}.foot{color:#4b5563;font-size:13px}
             svg{display:block;margin:1em 0;max-width:100%;height:auto}
             svg .title{font-weight:600;font-size:14px}svg .tick{font-size:11px;fill:#374151}
             svg .label{font-size:12px;fill:#111827}svg .grid{stroke:#e5e7eb}svg .frame{fill:none;stroke:#9ca3af}
@@ -34,22 +34,22 @@ public final class HtmlReport {
         sb.append("<meta name='viewport' content='width=device-width,initial-scale=1'>");
         sb.append("<title>").append(esc(ReportText.TITLE)).append("</title><style>").append(CSS)
                 .append("</style></head><body>\n");
-        sb.append("<h1>").append(esc(ReportText.TITLE)).append("</h1>\n<table class='meta'>");
+        sb.append("<h1>").append(esc(ReportText.TITLE)).append("</h1>\n<div class='wide'><table class='meta'>");
         for (Map.Entry<String, String> e : r.meta().entrySet()) {
             sb.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue()))
                     .append("</td></tr>");
         }
-        sb.append("</table>\n");
+        sb.append("</table></div>\n");
         list(sb, "Notes", r.notes());
         list(sb, "Findings", Findings.of(r));
-        sb.append("<h2>Serving models</h2><table><tr><th>model</th><th>style</th><th>how it serves the workload</th>"
+        sb.append("<h2>Serving models</h2><div class='wide'><table><tr><th>model</th><th>style</th><th>how it serves the workload</th>"
                 + "</tr>");
         for (Results.Model m : r.models()) {
             sb.append("<tr><td>").append(esc(m.label())).append("</td><td style='text-align:left'>")
                     .append(esc(m.style())).append("</td><td style='text-align:left'>").append(esc(m.description()))
                     .append("</td></tr>");
         }
-        sb.append("</table>\n<h2>Charts</h2>\n<p class='foot'>Points are medians; whiskers span min–max over the "
+        sb.append("</table></div>\n<h2>Charts</h2>\n<p class='foot'>Points are medians; whiskers span min–max over the "
                 + "repetitions. Hover a point for its values.</p>\n");
         for (String svg : Charts.build(r)) {
             sb.append(svg).append('\n');
@@ -73,7 +73,7 @@ public final class HtmlReport {
     }
 
     private static void table(Table t, StringBuilder sb) {
-        sb.append("<h3 id='").append(esc(t.id())).append("'>").append(esc(t.title())).append("</h3><table><tr>");
+        sb.append("<h3 id='").append(esc(t.id())).append("'>").append(esc(t.title())).append("</h3><div class='wide'><table><tr>");
         t.header().forEach(h -> sb.append("<th>").append(esc(h)).append("</th>"));
         sb.append("</tr>");
         for (List<String> row : t.rows()) {
@@ -81,7 +81,7 @@ public final class HtmlReport {
             row.forEach(c -> sb.append("<td>").append(esc(c)).append("</td>"));
             sb.append("</tr>");
         }
-        sb.append("</table>");
+        sb.append("</table></div>");
         if (!t.footnote().isEmpty()) {
             sb.append("<p class='foot'>").append(esc(t.footnote())).append("</p>");
         }
