@@ -36,10 +36,19 @@ final class Scram {
     private byte[] expectedServerSignature;
 
     Scram() {
+        this("", randomNonce());
+    }
+
+    /** For the RFC 7677 test vector, which names its user and fixes its nonce. */
+    Scram(String user, String nonce) {
+        clientNonce = nonce;
+        clientFirstBare = "n=" + user + ",r=" + clientNonce;
+    }
+
+    private static String randomNonce() {
         byte[] n = new byte[18];
         RANDOM.nextBytes(n);
-        clientNonce = Base64.getEncoder().encodeToString(n);
-        clientFirstBare = "n=,r=" + clientNonce;
+        return Base64.getEncoder().encodeToString(n);
     }
 
     /** @return the client-first-message */
