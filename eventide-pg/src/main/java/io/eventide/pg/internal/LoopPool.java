@@ -20,9 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Two kinds of work:
  * <ol>
- *   <li>Shared statements ({@code query}, {@code batch}) are pipelined: they go to an idle
- *       connection if there is one, else to the least loaded one under {@code pipelineLimit} (and
- *       the pool grows in the background while every connection is busy), else they wait.</li>
+ *   <li>Shared statements ({@code query}, {@code batch}) go to an idle connection if there is
+ *       one; else, while the pool can grow, they wait for a new connection (or the first one to
+ *       free up); once it is full they are pipelined on the least loaded connection under
+ *       {@code pipelineLimit}; else they wait.</li>
  *   <li>Leases (transactions, streams, COPY, {@code session()}) take a connection for themselves:
  *       an idle one, else a new one, else they wait; a waiting lease reserves the least loaded
  *       connection so that no new shared work lands on it and it drains for the lease.</li>
@@ -38,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LoopPool {
     private static final System.Logger LOG = System.getLogger("io.eventide.pg");
+    /** After a failed connect, the pool serves from the connections it has for this long before trying again. */
+    private static final long GROW_BACKOFF_NANOS = 250_000_000L;
 
     private final EventLoop loop;
     private final PgOptions options;
@@ -46,6 +49,7 @@ public final class LoopPool {
     private final List<Pooled> conns = new ArrayList<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int connecting;
+    private long growBlockedUntil = System.nanoTime();
     private int publishedSize;
     private int publishedIdle;
     private int publishedWaiters;
@@ -119,11 +123,10 @@ public final class LoopPool {
         }
         startSweeper();
         Pooled p = pickShared();
-        if (p != null) {
+        // Pipeline behind busy connections only once the pool is full: while it can grow, a new
+        // connection (or the first one to free up) serves sooner than a queue behind a slow statement.
+        if (p != null && (p.wire.inflight() == 0 || !canGrow())) {
             p.wire.submit(cmd);
-            if (p.wire.inflight() > 1 && canGrow() && connecting == 0) {
-                grow(); // every connection is busy: add one for the load to spread to
-            }
             publish();
             return;
         }
@@ -307,7 +310,7 @@ public final class LoopPool {
                 w.lease.resolve(lease(p));
             } else {
                 p = pickShared();
-                if (p == null) {
+                if (p == null || (p.wire.inflight() > 0 && canGrow())) {
                     continue;
                 }
                 it.remove();
@@ -344,8 +347,13 @@ public final class LoopPool {
     // ------------------------------------------------------------------------------------------
     // Growing and shrinking
 
+    /**
+     * Whether another connection may be opened: below max size and, after a failed connect, not
+     * within the backoff (unless no connection is open at all: then trying is the only way to serve).
+     */
     private boolean canGrow() {
-        return !closed && conns.size() + connecting < options.maxSize();
+        return !closed && conns.size() + connecting < options.maxSize()
+                && (conns.isEmpty() || System.nanoTime() - growBlockedUntil >= 0);
     }
 
     private void grow() {
@@ -375,6 +383,7 @@ public final class LoopPool {
     /** With no connection open or opening, nobody can serve the waiters: fail them now, not at their deadline. */
     private void connectFailed(Throwable err) {
         LOG.log(System.Logger.Level.DEBUG, "PostgreSQL connect failed: " + err.getMessage());
+        growBlockedUntil = System.nanoTime() + GROW_BACKOFF_NANOS;
         if (conns.isEmpty() && connecting == 0) {
             Waiter w;
             while ((w = waiters.pollFirst()) != null) {
