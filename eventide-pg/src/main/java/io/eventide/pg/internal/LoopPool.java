@@ -156,7 +156,7 @@ public final class LoopPool {
         }
         if (System.nanoTime() - p.expires >= 0) {
             p.wire.retire();
-            closeIfDrained(p);
+            loop.queueMicrotask(() -> closeIfDrained(p)); // not now: callers are iterating over conns
             return false;
         }
         return true;
