@@ -8,7 +8,7 @@ import io.eventide.pg.internal.Lease;
 import io.eventide.pg.internal.Listener;
 import io.eventide.pg.internal.LoopPool;
 import io.eventide.pg.internal.PoolStats;
-import io.eventide.pg.internal.SaltedPasswords;
+import io.eventide.pg.internal.ServerMemory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -56,7 +56,7 @@ public final class PgClient {
     private final Map<EventLoop, LoopPool> pools = new IdentityHashMap<>();
     private final List<LoopPool> poolList = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
-    private final SaltedPasswords secrets = new SaltedPasswords();
+    private final ServerMemory secrets = new ServerMemory();
     private final PoolStats stats;
     private final Listener listener;
 

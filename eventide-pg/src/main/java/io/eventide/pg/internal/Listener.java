@@ -28,7 +28,7 @@ public final class Listener {
 
     private final EventLoop loop;
     private final PgOptions options;
-    private final SaltedPasswords secrets;
+    private final ServerMemory secrets;
     private final Map<String, List<Sub>> channels = new LinkedHashMap<>();
     private WireConnection wire;
     private Promise<WireConnection> connecting;
@@ -45,7 +45,7 @@ public final class Listener {
      * @param options settings
      * @param secrets the client's SCRAM cache
      */
-    public Listener(EventLoop loop, PgOptions options, SaltedPasswords secrets) {
+    public Listener(EventLoop loop, PgOptions options, ServerMemory secrets) {
         this.loop = loop;
         this.options = options;
         this.secrets = secrets;

@@ -44,7 +44,7 @@ public final class LoopPool {
 
     private final EventLoop loop;
     private final PgOptions options;
-    private final SaltedPasswords secrets;
+    private final ServerMemory secrets;
     private final PoolStats stats;
     private final List<Pooled> conns = new ArrayList<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -96,7 +96,7 @@ public final class LoopPool {
      * @param secrets the client's SCRAM cache
      * @param stats the client's counters
      */
-    public LoopPool(EventLoop loop, PgOptions options, SaltedPasswords secrets, PoolStats stats) {
+    public LoopPool(EventLoop loop, PgOptions options, ServerMemory secrets, PoolStats stats) {
         this.loop = loop;
         this.options = options;
         this.secrets = secrets;
@@ -384,7 +384,9 @@ public final class LoopPool {
     private void connectFailed(Throwable err) {
         LOG.log(System.Logger.Level.DEBUG, "PostgreSQL connect failed: " + err.getMessage());
         growBlockedUntil = System.nanoTime() + GROW_BACKOFF_NANOS;
-        if (conns.isEmpty() && connecting == 0) {
+        if (conns.isEmpty()) {
+            // Nothing open can serve the waiters: fail them now rather than at their deadline (and
+            // do not retry in a loop: the next request tries again).
             Waiter w;
             while ((w = waiters.pollFirst()) != null) {
                 w.deadline.cancel();

@@ -20,10 +20,10 @@ public final class PoolStats implements PgMetrics {
     private final LongAdder queries = new LongAdder();
     private final LongAdder failures = new LongAdder();
 
-    private final SaltedPasswords secrets;
+    private final ServerMemory secrets;
 
     /** @param secrets the client's SCRAM cache, for {@link #keyDerivations()} */
-    public PoolStats(SaltedPasswords secrets) {
+    public PoolStats(ServerMemory secrets) {
         this.secrets = secrets;
     }
 

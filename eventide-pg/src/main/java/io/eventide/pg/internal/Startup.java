@@ -25,13 +25,13 @@ final class Startup implements Command {
     private static final int AUTH_SASL_FINAL = 12;
 
     private final PgOptions options;
-    private final SaltedPasswords secrets;
+    private final ServerMemory secrets;
     private final boolean ask32;
     private final Promise<WireConnection> ready;
     private Scram scram;
     private PgException error;
 
-    Startup(PgOptions options, SaltedPasswords secrets, boolean ask32, Promise<WireConnection> ready) {
+    Startup(PgOptions options, ServerMemory secrets, boolean ask32, Promise<WireConnection> ready) {
         this.options = options;
         this.secrets = secrets;
         this.ask32 = ask32;

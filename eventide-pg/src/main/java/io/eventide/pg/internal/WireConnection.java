@@ -90,7 +90,31 @@ public final class WireConnection {
      * @param secrets the pool's cache of SCRAM salted passwords
      * @return the ready connection, or a {@link PgException} (08001 for connect failures)
      */
-    public static Promise<WireConnection> connect(EventLoop loop, PgOptions options, SaltedPasswords secrets) {
+    public static Promise<WireConnection> connect(EventLoop loop, PgOptions options, ServerMemory secrets) {
+        boolean ask32 = options.askProtocol32() && !secrets.refuses32();
+        Promise<WireConnection> result = loop.promise();
+        attempt(loop, options, secrets, ask32).whenComplete((c, err) -> {
+            if (err == null) {
+                result.resolve(c);
+            } else if (ask32 && err instanceof PgException pe && PgException.PROTOCOL_VIOLATION.equals(pe.sqlState())
+                    && pe.isFromServer()) {
+                // A server (or pooler) that does not know 3.2 and refuses it instead of negotiating.
+                secrets.refuses32(true);
+                attempt(loop, options, secrets, false).whenComplete((c2, err2) -> {
+                    if (err2 != null) {
+                        result.reject(err2);
+                    } else {
+                        result.resolve(c2);
+                    }
+                });
+            } else {
+                result.reject(err);
+            }
+        });
+        return result;
+    }
+
+    private static Promise<WireConnection> attempt(EventLoop loop, PgOptions options, ServerMemory secrets, boolean ask32) {
         Promise<WireConnection> result = loop.promise();
         TcpOptions tcpOptions = TcpOptions.defaults().connectTimeout(options.connectTimeout()).noDelay(true);
         TcpClient.connect(loop, options.host(), options.port(), tcpOptions).whenComplete((tcp, err) -> {
@@ -111,7 +135,7 @@ public final class WireConnection {
                     + options.connectTimeout().toMillis() + " ms (connect-timeout)", null)));
             Promise<WireConnection> ready = loop.promise();
             ready.whenComplete((v, e) -> deadline.cancel());
-            c.submit(new Startup(options, secrets, options.askProtocol32(), ready));
+            c.submit(new Startup(options, secrets, ask32, ready));
             ready.whenComplete((v, e) -> {
                 if (e != null) {
                     result.reject(e);

@@ -6,17 +6,29 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A pool's cache of SCRAM salted passwords, keyed by (password, salt, iterations): the server keeps
- * one salt per role, so every reconnect after the first skips PBKDF2. Shared by the pool's loops.
+ * What a client learnt about its server, shared by its loops: the SCRAM salted passwords, keyed by
+ * (password, salt, iterations) (the server keeps one salt per role, so every reconnect after the
+ * first skips PBKDF2), and whether the server refused protocol 3.2 outright (older PgBouncers close
+ * the connection on an unknown minor version instead of answering NegotiateProtocolVersion; from
+ * then on this client asks for 3.0).
  * Thread-safe.
  *
  * <p><b>Threading:</b> any thread (a concurrent map).
  */
-public final class SaltedPasswords {
+public final class ServerMemory {
     private static final int MAX_ENTRIES = 64;
 
     private final Map<Key, byte[]> cache = new ConcurrentHashMap<>();
     private volatile int computed;
+    private volatile boolean refuses32;
+
+    boolean refuses32() {
+        return refuses32;
+    }
+
+    void refuses32(boolean v) {
+        refuses32 = v;
+    }
 
     byte[] get(String password, byte[] salt, int iterations) {
         return cache.get(new Key(password, salt, iterations));
