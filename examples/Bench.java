@@ -4,6 +4,8 @@ import io.eventide.http.HttpOptions;
 import io.eventide.http.HttpServer;
 import io.eventide.json.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +30,7 @@ public class Bench {
                   POST /echo                the request body, streamed back
                   GET  /delay?ms=N          answered after N ms by a timer
                   GET  /cpu?n=N[&offload=1] CPU work of size N, on the loop or on a worker
+                  GET  /db /queries?n= /fortunes /updates?n=   TechEmpower over PostgreSQL (bench/pg)
                 """));
         app.get("/plaintext", (req, res) -> res.contentType("text/plain").end("Hello, World!"));
         app.get("/json", (req, res) -> Json.send(res, new Message("Hello, World!")));
@@ -86,6 +89,7 @@ public class Bench {
             sse.onDrain(pump);
             pump.run();
         });
+        TechEmpower.register(app, group); // GET /db /queries /fortunes /updates (PostgreSQL: bench/pg/setup.sh)
         app.listen(port).join();
         System.out.println("Bench: listening on port " + app.port() + " with " + loops + " loop(s), JDK "
                 + Runtime.version() + ", pid " + ProcessHandle.current().pid());
@@ -110,5 +114,99 @@ public class Bench {
             }
         }
         return h;
+    }
+
+    /**
+     * The TechEmpower database routes over eventide-pg, against the world and fortune tables that
+     * bench/pg/setup.sh creates. Connection settings come from the libpq variables PGHOST, PGPORT,
+     * PGDATABASE (default eventide_bench), PGUSER (default postgres) and PGPASSWORD; PG_POOL is the
+     * number of connections per loop (default 4). Nothing connects until the first request.
+     */
+    static final class TechEmpower {
+        record World(int id, int randomNumber) {
+        }
+
+        private static final String SELECT = "SELECT id, randomnumber FROM world WHERE id = $1";
+
+        static void register(HttpServer app, LoopGroup group) {
+            java.util.Map<String, String> env = System.getenv();
+            io.eventide.pg.PgClient pg = io.eventide.pg.PgClient.create(group, io.eventide.pg.PgOptions.defaults()
+                    .host(env.getOrDefault("PGHOST", "127.0.0.1"))
+                    .port(Integer.parseInt(env.getOrDefault("PGPORT", "5432")))
+                    .database(env.getOrDefault("PGDATABASE", "eventide_bench"))
+                    .user(env.getOrDefault("PGUSER", "postgres"))
+                    .password(env.get("PGPASSWORD"))
+                    .maxSize(Integer.parseInt(env.getOrDefault("PG_POOL", "4"))));
+            app.get("/db", (req, res) -> pg.query(SELECT, randomId())
+                    .onSuccess(rs -> Json.send(res, world(rs.first())))
+                    .onFailure(err -> res.sendError(503, "database error")));
+            app.get("/queries", (req, res) -> worlds(pg, req.loop(), count(req.queryParam("n")))
+                    .onSuccess(ws -> Json.send(res, ws))
+                    .onFailure(err -> res.sendError(503, "database error")));
+            app.get("/updates", (req, res) -> worlds(pg, req.loop(), count(req.queryParam("n"))).flatMap(ws -> {
+                List<World> changed = new ArrayList<>(ws.size());
+                List<Object[]> params = new ArrayList<>(ws.size());
+                for (World w : ws) {
+                    changed.add(new World(w.id(), randomId()));
+                }
+                changed.sort(java.util.Comparator.comparingInt(World::id)); // a fixed lock order: no deadlocks
+                for (World w : changed) {
+                    params.add(new Object[] {w.randomNumber(), w.id()});
+                }
+                return pg.batch("UPDATE world SET randomnumber = $1 WHERE id = $2", params).map(r -> changed);
+            }).onSuccess(ws -> Json.send(res, ws)).onFailure(err -> res.sendError(503, "database error")));
+            app.get("/fortunes", (req, res) -> pg.query("SELECT id, message FROM fortune").onSuccess(rs -> {
+                List<String[]> fortunes = new ArrayList<>(rs.size() + 1);
+                for (io.eventide.pg.Row r : rs) {
+                    fortunes.add(new String[] {String.valueOf(r.getInteger(0)), r.getString(1)});
+                }
+                fortunes.add(new String[] {"0", "Additional fortune added at request time."});
+                fortunes.sort(java.util.Comparator.comparing(f -> f[1]));
+                StringBuilder html = new StringBuilder(2048).append("<!DOCTYPE html><html><head><title>Fortunes</title></head>"
+                        + "<body><table><tr><th>id</th><th>message</th></tr>");
+                for (String[] f : fortunes) {
+                    html.append("<tr><td>").append(f[0]).append("</td><td>").append(escape(f[1])).append("</td></tr>");
+                }
+                res.contentType("text/html; charset=utf-8").end(html.append("</table></body></html>").toString());
+            }).onFailure(err -> res.sendError(503, "database error")));
+        }
+
+        /** n worlds, their statements pipelined on the loop's connections. */
+        static io.eventide.core.Promise<List<World>> worlds(io.eventide.pg.PgClient pg, io.eventide.core.EventLoop loop, int n) {
+            List<io.eventide.core.Promise<World>> ps = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                ps.add(pg.query(SELECT, randomId()).map(rs -> world(rs.first())));
+            }
+            return io.eventide.core.Promise.all(loop, ps);
+        }
+
+        static World world(io.eventide.pg.Row r) {
+            return new World(r.getInteger(0), r.getInteger(1));
+        }
+
+        static int randomId() {
+            return java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 10_001);
+        }
+
+        /** TechEmpower's rule: a missing or bad n is 1, and n is kept within 1..500. */
+        static int count(String n) {
+            return (int) Math.max(1, Math.min(500, parse(n, 1)));
+        }
+
+        static String escape(String s) {
+            StringBuilder sb = new StringBuilder(s.length() + 16);
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '<' -> sb.append("&lt;");
+                    case '>' -> sb.append("&gt;");
+                    case '&' -> sb.append("&amp;");
+                    case '"' -> sb.append("&quot;");
+                    case '\'' -> sb.append("&#39;");
+                    default -> sb.append(c);
+                }
+            }
+            return sb.toString();
+        }
     }
 }
