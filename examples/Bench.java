@@ -120,7 +120,8 @@ public class Bench {
      * The TechEmpower database routes over eventide-pg, against the world and fortune tables that
      * bench/pg/setup.sh creates. Connection settings come from the libpq variables PGHOST, PGPORT,
      * PGDATABASE (default eventide_bench), PGUSER (default postgres) and PGPASSWORD; PG_POOL is the
-     * number of connections per loop (default 4). Nothing connects until the first request.
+     * number of connections per loop (default 4), PG_WAITERS the statements that may wait for one.
+     * Nothing connects until the first request.
      */
     static final class TechEmpower {
         record World(int id, int randomNumber) {
@@ -136,7 +137,9 @@ public class Bench {
                     .database(env.getOrDefault("PGDATABASE", "eventide_bench"))
                     .user(env.getOrDefault("PGUSER", "postgres"))
                     .password(env.get("PGPASSWORD"))
-                    .maxSize(Integer.parseInt(env.getOrDefault("PG_POOL", "4"))));
+                    .maxSize(Integer.parseInt(env.getOrDefault("PG_POOL", "4")))
+                    // 256 clients x /queries?n=500 is 128,000 statements: queue them (bounded) rather than 503.
+                    .maxWaiters(Integer.parseInt(env.getOrDefault("PG_WAITERS", "200000"))));
             app.get("/db", (req, res) -> pg.query(SELECT, randomId())
                     .onSuccess(rs -> Json.send(res, world(rs.first())))
                     .onFailure(err -> res.sendError(503, "database error")));

@@ -47,7 +47,8 @@ public final class LoopPool {
     private final ServerMemory secrets;
     private final PoolStats stats;
     private final List<Pooled> conns = new ArrayList<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> sharedWaiters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> leaseWaiters = new ArrayDeque<>();
     private int connecting;
     private long growBlockedUntil = System.nanoTime();
     private int publishedSize;
@@ -238,22 +239,23 @@ public final class LoopPool {
     // Waiting
 
     private void enqueue(Waiter w) {
-        if (waiters.size() >= options.maxWaiters()) {
+        if (waiting() >= options.maxWaiters()) {
             overload(w, "the PostgreSQL pool's wait queue is full (max-waiters " + options.maxWaiters()
                     + " per loop, max-size " + options.maxSize() + ")");
             return;
         }
-        waiters.addLast(w);
+        ArrayDeque<Waiter> queue = w.lease != null ? leaseWaiters : sharedWaiters;
+        queue.addLast(w);
         Duration limit = options.acquireTimeout();
         w.deadline = loop.setTimeout(limit, () -> {
-            if (waiters.remove(w)) {
+            if (queue.remove(w)) {
                 unreserve(w);
                 overload(w, "no PostgreSQL connection within " + limit.toMillis() + " ms (acquire-timeout; max-size "
-                        + options.maxSize() + " per loop, " + waiters.size() + " still waiting)");
+                        + options.maxSize() + " per loop, " + waiting() + " still waiting)");
                 publish();
             }
         });
-        if (canGrow() && connecting < waiters.size()) {
+        if (canGrow() && connecting < waiting()) {
             grow();
         } else if (w.lease != null) {
             reserveFor(w);
@@ -293,36 +295,45 @@ public final class LoopPool {
         }
     }
 
-    /** Serves the waiters that can be served now, oldest first. */
+    /**
+     * Serves the waiters that can be served now, oldest first. Leases (few) are all looked at, each
+     * may have a connection draining for it; shared statements are served from the head only, since
+     * when the oldest cannot be served none behind it can: O(served), not O(waiting).
+     */
     private void pump() {
-        Iterator<Waiter> it = waiters.iterator();
-        while (it.hasNext()) {
-            Waiter w = it.next();
-            Pooled p;
-            if (w.lease != null) {
-                p = reservedOrIdle(w);
-                if (p == null) {
-                    continue;
+        if (!leaseWaiters.isEmpty()) {
+            Iterator<Waiter> it = leaseWaiters.iterator();
+            while (it.hasNext()) {
+                Waiter w = it.next();
+                Pooled p = reservedOrIdle(w);
+                if (p != null) {
+                    it.remove();
+                    w.deadline.cancel();
+                    stats.acquired(System.nanoTime() - w.since);
+                    w.lease.resolve(lease(p));
                 }
-                it.remove();
-                w.deadline.cancel();
-                stats.acquired(System.nanoTime() - w.since);
-                w.lease.resolve(lease(p));
-            } else {
-                p = pickShared();
-                if (p == null || (p.wire.inflight() > 0 && canGrow())) {
-                    continue;
-                }
-                it.remove();
-                w.deadline.cancel();
-                stats.acquired(System.nanoTime() - w.since);
-                p.wire.submit(w.command);
             }
         }
-        if (!waiters.isEmpty() && canGrow() && connecting < waiters.size()) {
+        Waiter w;
+        while ((w = sharedWaiters.peekFirst()) != null) {
+            Pooled p = pickShared();
+            if (p == null || (p.wire.inflight() > 0 && canGrow())) {
+                break;
+            }
+            sharedWaiters.pollFirst();
+            w.deadline.cancel();
+            stats.acquired(System.nanoTime() - w.since);
+            p.wire.submit(w.command);
+        }
+        int waiting = waiting();
+        if (waiting > 0 && canGrow() && connecting < waiting) {
             grow();
         }
         publish();
+    }
+
+    private int waiting() {
+        return sharedWaiters.size() + leaseWaiters.size();
     }
 
     private Pooled reservedOrIdle(Waiter w) {
@@ -387,15 +398,7 @@ public final class LoopPool {
         if (conns.isEmpty()) {
             // Nothing open can serve the waiters: fail them now rather than at their deadline (and
             // do not retry in a loop: the next request tries again).
-            Waiter w;
-            while ((w = waiters.pollFirst()) != null) {
-                w.deadline.cancel();
-                if (w.lease != null) {
-                    w.lease.reject(err);
-                } else {
-                    w.command.fail(err);
-                }
-            }
+            failWaiters(err);
         } else {
             pump();
         }
@@ -413,10 +416,24 @@ public final class LoopPool {
                 return;
             }
         }
-        if (!waiters.isEmpty()) {
+        if (waiting() > 0) {
             pump();
         } else {
             publish();
+        }
+    }
+
+    private void failWaiters(Throwable err) {
+        for (ArrayDeque<Waiter> q : List.of(leaseWaiters, sharedWaiters)) {
+            Waiter w;
+            while ((w = q.pollFirst()) != null) {
+                w.deadline.cancel();
+                if (w.lease != null) {
+                    w.lease.reject(err);
+                } else {
+                    w.command.fail(err);
+                }
+            }
         }
     }
 
@@ -434,7 +451,7 @@ public final class LoopPool {
         if (closed && conns.isEmpty() && closedPromise != null) {
             closedPromise.resolve(null);
         }
-        if (!waiters.isEmpty()) {
+        if (waiting() > 0) {
             pump();
         }
         publish();
@@ -476,16 +493,7 @@ public final class LoopPool {
         if (sweeper != null) {
             sweeper.cancel();
         }
-        Waiter w;
-        while ((w = waiters.pollFirst()) != null) {
-            w.deadline.cancel();
-            PgException e = new PgException(PgException.CONNECTION_FAILURE, "the PostgreSQL client was closed", null);
-            if (w.lease != null) {
-                w.lease.reject(e);
-            } else {
-                w.command.fail(e);
-            }
-        }
+        failWaiters(new PgException(PgException.CONNECTION_FAILURE, "the PostgreSQL client was closed", null));
         for (Pooled p : conns.toArray(new Pooled[0])) {
             p.wire.retire();
             closeIfDrained(p);
@@ -505,12 +513,19 @@ public final class LoopPool {
                 idle++;
             }
         }
-        stats.size.addAndGet(conns.size() - publishedSize);
-        stats.idle.addAndGet(idle - publishedIdle);
-        stats.waiters.addAndGet(waiters.size() - publishedWaiters);
+        if (conns.size() != publishedSize) {
+            stats.size.addAndGet(conns.size() - publishedSize);
+        }
+        if (idle != publishedIdle) {
+            stats.idle.addAndGet(idle - publishedIdle);
+        }
+        int waiting = waiting();
+        if (waiting != publishedWaiters) {
+            stats.waiters.addAndGet(waiting - publishedWaiters);
+            publishedWaiters = waiting;
+        }
         publishedSize = conns.size();
         publishedIdle = idle;
-        publishedWaiters = waiters.size();
     }
 
     /** @return the command settling {@code promise} and its connection, for cancellation; null if none */
@@ -521,7 +536,7 @@ public final class LoopPool {
                 return new Object[] {p.wire, c};
             }
         }
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        for (Iterator<Waiter> it = sharedWaiters.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
             if (w.command != null && w.command.promise() == promise) {
                 it.remove();
