@@ -160,6 +160,30 @@ class PgQueryIT {
     }
 
     @Test
+    void aPipelineLargerThanBothSocketBuffersDoesNotDeadlock() {
+        // 2,000 statements of 16 KiB each way: 32 MiB written while 32 MiB come back. A client that
+        // stopped reading while its writes were blocked would wait for a server waiting for it.
+        String big = "x".repeat(16 * 1024);
+        List<Promise<RowSet>> ps = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            ps.add(pg.query("SELECT $1::text || $2::int", big, i));
+        }
+        List<RowSet> all = Promise.all(group.loop(0), ps).join(Duration.ofSeconds(120));
+        assertThat(all.get(1999).first().getString(0)).endsWith("x1999").hasSize(16 * 1024 + 4);
+    }
+
+    @Test
+    void resultsArriveOnTheCallersLoopThroughThatLoopsPool() {
+        for (int i = 0; i < 2; i++) {
+            io.eventide.core.EventLoop loop = group.loop(i);
+            String name = loop.name();
+            Promise<String> where = loop.promise();
+            loop.execute(() -> pg.query("SELECT 1").whenComplete((r, e) -> where.resolve(Thread.currentThread().getName())));
+            assertThat(where.join(WAIT)).isEqualTo(name);
+        }
+    }
+
+    @Test
     void unmappableParameterIsAProgrammingError() {
         assertThatThrownBy(() -> pg.query("SELECT $1", new Object())).isInstanceOf(IllegalArgumentException.class);
     }

@@ -133,6 +133,21 @@ class PoolChaosIT {
     }
 
     @Test
+    void aReadOnlyTransactionErrorRetiresTheConnection() {
+        PgClient pg = PgClient.create(group, PgTesting.options(db).maxSize(1));
+        try {
+            int pid = pid(pg);
+            pg.query("SET default_transaction_read_only = on").join(WAIT);
+            assertThatThrownBy(() -> pg.query("CREATE TABLE ro_probe (a int)").join(WAIT))
+                    .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState()).isEqualTo("25006"));
+            // 25006 after a failover means the session is on a replica now: never reused.
+            assertThat(pid(pg)).isNotEqualTo(pid);
+        } finally {
+            pg.close().join(WAIT);
+        }
+    }
+
+    @Test
     void aBackendKilledMidPipelineSettlesEveryStatementOnceAndThePoolServesOn() {
         PgClient pg = PgClient.create(group, PgTesting.options(db).maxSize(1));
         try {

@@ -141,6 +141,26 @@ class SessionFeaturesIT {
     }
 
     @Test
+    void aSessionReleasedMidStreamHasTheStreamClosedAndServesTheNextUser() {
+        AtomicLong rows = new AtomicLong();
+        PgSession s = pg.session().join(WAIT);
+        int pid = s.processId();
+        Long delivered = onLoop(() -> {
+            PgRowStream st = s.stream("SELECT id FROM big", new Object[0], r -> rows.incrementAndGet());
+            s.release(); // mid-stream: the portal is closed, then the connection goes back
+            return st.done();
+        }).join(WAIT);
+        assertThat(delivered).isLessThan(200_000L);
+        for (int i = 0; i < 3; i++) {
+            PgSession t = pg.session().join(WAIT);
+            if (t.processId() == pid) {
+                assertThat(onLoop(() -> t.query("SELECT 42")).join(WAIT).first().getInteger(0)).isEqualTo(42);
+            }
+            t.release();
+        }
+    }
+
+    @Test
     void copyInWithBackpressureThenCopyOutWithPause() {
         int total = 100_000;
         Long copied = onLoop(() -> pg.copyIn("COPY sink (id, name) FROM STDIN").flatMap(copy -> {
