@@ -13,6 +13,7 @@ import java.util.Map;
 final class StatementCache {
     private final int capacity;
     private final LinkedHashMap<Key, Statement> map = new LinkedHashMap<>(16, 0.75f, true);
+    private final Probe probe = new Probe();
     private long counter;
 
     StatementCache(int capacity) {
@@ -24,7 +25,12 @@ final class StatementCache {
     }
 
     Statement get(String sql, int[] oids) {
-        return map.get(new Key(sql, oids));
+        probe.sql = sql; // one mutable lookup key, reused: loop-confined, never stored in the map
+        probe.oids = oids;
+        Statement s = map.get(probe);
+        probe.sql = null;
+        probe.oids = null;
+        return s;
     }
 
     /**
@@ -51,7 +57,16 @@ final class StatementCache {
         return map.size();
     }
 
-    private record Key(String sql, int[] oids) {
+    /** Map key: SQL text and declared parameter types. Equal to a {@link Probe} with the same. */
+    private static class Key {
+        String sql;
+        int[] oids;
+
+        Key(String sql, int[] oids) {
+            this.sql = sql;
+            this.oids = oids;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && k.sql.equals(sql) && Arrays.equals(k.oids, oids);
@@ -60,6 +75,13 @@ final class StatementCache {
         @Override
         public int hashCode() {
             return sql.hashCode() * 31 + Arrays.hashCode(oids);
+        }
+    }
+
+    /** The reusable lookup key. */
+    private static final class Probe extends Key {
+        Probe() {
+            super(null, null);
         }
     }
 }

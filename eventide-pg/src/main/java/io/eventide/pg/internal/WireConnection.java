@@ -55,6 +55,7 @@ public final class WireConnection {
             return !readPaused && !closed;
         }
     };
+    private final Runnable flushTask = this::flush;
     private java.util.List<Command> deferred;
     private boolean flushScheduled;
     private boolean readPaused;
@@ -193,7 +194,7 @@ public final class WireConnection {
     private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            loop.queueMicrotask(this::flush);
+            loop.queueMicrotask(flushTask);
         }
     }
 

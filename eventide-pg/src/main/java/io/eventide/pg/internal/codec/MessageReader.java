@@ -10,7 +10,10 @@ import java.nio.ByteBuffer;
  * <p><b>Threading:</b> not thread-safe; each connection owns one, on its loop.
  */
 public final class MessageReader {
-    /** Receives one backend message; {@code body} is valid only during the call. */
+    /**
+     * Receives one backend message. {@code body} is valid only during the call: it is the read
+     * buffer itself, positioned at the body and limited to it.
+     */
     @FunctionalInterface
     public interface Sink {
         /**
@@ -52,19 +55,34 @@ public final class MessageReader {
                 return;
             }
         }
-        while (in.remaining() >= 5 && sink.wantsMore()) {
-            int p = in.position();
-            int len = in.getInt(p + 1);
-            check(len);
-            if (in.remaining() < len + 1) {
-                break;
-            }
-            ByteBuffer body = in.slice(p + 5, len - 4);
-            in.position(p + 1 + len);
-            sink.message(in.get(p), body);
-        }
+        handOut(in, sink);
         if (in.hasRemaining()) {
             stash(in);
+        }
+    }
+
+    /**
+     * Hands out the whole messages at the start of {@code buf}: the body is {@code buf} itself,
+     * positioned at the body and limited to it (no slice allocated per message); afterwards the
+     * limit is restored and the position moved past the message.
+     */
+    private void handOut(ByteBuffer buf, Sink sink) {
+        int limit = buf.limit();
+        while (limit - buf.position() >= 5 && sink.wantsMore()) {
+            int p = buf.position();
+            int len = buf.getInt(p + 1);
+            check(len);
+            int end = p + 1 + len;
+            if (end > limit) {
+                break;
+            }
+            byte type = buf.get(p);
+            buf.limit(end).position(p + 5);
+            try {
+                sink.message(type, buf);
+            } finally {
+                buf.limit(limit).position(end);
+            }
         }
     }
 
@@ -78,17 +96,7 @@ public final class MessageReader {
     private void fillPartial(ByteBuffer in, Sink sink) {
         stash(in);
         partial.flip();
-        while (partial.remaining() >= 5 && sink.wantsMore()) {
-            int p = partial.position();
-            int len = partial.getInt(p + 1);
-            check(len);
-            if (partial.remaining() < len + 1) {
-                break;
-            }
-            ByteBuffer body = partial.slice(p + 5, len - 4);
-            partial.position(p + 1 + len);
-            sink.message(partial.get(p), body);
-        }
+        handOut(partial, sink);
         partial.compact();
     }
 
