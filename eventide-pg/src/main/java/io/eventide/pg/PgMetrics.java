@@ -19,6 +19,18 @@ import io.eventide.core.Histogram;
  *   <tr><td>{@link #queries()}, {@link #failures()}</td><td>counters</td><td>statements done, failed</td></tr>
  * </table>
  *
+ * <p>In a hosted app, expose them in {@code /metrics} through the host's Prometheus registry:
+ * <pre>{@code
+ * PrometheusRegistry r = host.metrics().registry();
+ * GaugeWithCallback.builder().name("eventide_pg_pool_size").help("Open PostgreSQL connections")
+ *         .callback(cb -> cb.call(pg.metrics().size())).register(r);
+ * GaugeWithCallback.builder().name("eventide_pg_pool_waiters").help("Requests waiting for a connection")
+ *         .callback(cb -> cb.call(pg.metrics().waiters())).register(r);
+ * GaugeWithCallback.builder().name("eventide_pg_query_seconds").help("Statement latency").labelNames("quantile")
+ *         .callback(cb -> { cb.call(pg.metrics().queryLatency().percentile(50) / 1e9, "0.5");
+ *                           cb.call(pg.metrics().queryLatency().percentile(99) / 1e9, "0.99"); }).register(r);
+ * }</pre>
+ *
  * <p><b>Threading:</b> any thread; values are read from atomic counters.
  */
 public interface PgMetrics {
