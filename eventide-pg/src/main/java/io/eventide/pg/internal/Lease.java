@@ -19,11 +19,11 @@ import java.util.function.Consumer;
  */
 public final class Lease {
     private final LoopPool pool;
-    private final LoopPool.Pooled pooled;
+    private final Pooled pooled;
     private Command exclusive;
     private boolean released;
 
-    Lease(LoopPool pool, LoopPool.Pooled pooled) {
+    Lease(LoopPool pool, Pooled pooled) {
         this.pool = pool;
         this.pooled = pooled;
     }

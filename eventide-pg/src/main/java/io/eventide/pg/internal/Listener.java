@@ -111,7 +111,7 @@ public final class Listener {
             return Promise.resolved(loop, wire);
         }
         if (connecting == null) {
-            connecting = WireConnection.connect(loop, options, secrets);
+            connecting = Dialer.connect(loop, options, secrets);
             connecting.whenComplete((w, err) -> {
                 connecting = null;
                 if (err == null) {

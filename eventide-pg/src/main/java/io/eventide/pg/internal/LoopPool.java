@@ -51,45 +51,10 @@ public final class LoopPool {
     private final ArrayDeque<Waiter> leaseWaiters = new ArrayDeque<>();
     private int connecting;
     private long growBlockedUntil = System.nanoTime();
-    private int publishedSize;
-    private int publishedIdle;
-    private int publishedWaiters;
+    private final PoolStats.Share gauges;
     private Timer sweeper;
     private boolean closed;
     private Promise<Void> closedPromise;
-
-    /** A pooled connection and what the pool knows of it. */
-    static final class Pooled {
-        final WireConnection wire;
-        final long expires;
-        long idleSince = System.nanoTime();
-        boolean leased;
-        boolean releasing;
-        boolean rollbackSent;
-        Waiter reservedFor;
-
-        Pooled(WireConnection wire, long expires) {
-            this.wire = wire;
-            this.expires = expires;
-        }
-
-        boolean idle() {
-            return !leased && wire.inflight() == 0;
-        }
-    }
-
-    /** A request waiting for a connection: a shared command, or a lease. */
-    private static final class Waiter {
-        final Command command;
-        final Promise<Lease> lease;
-        final long since = System.nanoTime();
-        Timer deadline;
-
-        Waiter(Command command, Promise<Lease> lease) {
-            this.command = command;
-            this.lease = lease;
-        }
-    }
 
     /**
      * @param loop the owning loop
@@ -102,6 +67,7 @@ public final class LoopPool {
         this.options = options;
         this.secrets = secrets;
         this.stats = stats;
+        this.gauges = stats.share();
     }
 
     /** @return the owning loop */
@@ -370,7 +336,7 @@ public final class LoopPool {
     private void grow() {
         connecting++;
         publish();
-        WireConnection.connect(loop, options, secrets).whenComplete((wire, err) -> {
+        Dialer.connect(loop, options, secrets).whenComplete((wire, err) -> {
             connecting--;
             if (err != null) {
                 connectFailed(err);
@@ -513,19 +479,7 @@ public final class LoopPool {
                 idle++;
             }
         }
-        if (conns.size() != publishedSize) {
-            stats.size.addAndGet(conns.size() - publishedSize);
-        }
-        if (idle != publishedIdle) {
-            stats.idle.addAndGet(idle - publishedIdle);
-        }
-        int waiting = waiting();
-        if (waiting != publishedWaiters) {
-            stats.waiters.addAndGet(waiting - publishedWaiters);
-            publishedWaiters = waiting;
-        }
-        publishedSize = conns.size();
-        publishedIdle = idle;
+        gauges.update(conns.size(), idle, waiting());
     }
 
     /** @return the command settling {@code promise} and its connection, for cancellation; null if none */

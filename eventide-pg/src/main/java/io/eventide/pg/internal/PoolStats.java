@@ -32,6 +32,33 @@ public final class PoolStats implements PgMetrics {
         return secrets.computed();
     }
 
+    /** @return a loop pool's share of the gauges */
+    Share share() {
+        return new Share();
+    }
+
+    /** What one loop pool last added to the gauges; it publishes only what changed. Loop-confined. */
+    final class Share {
+        private int size;
+        private int idle;
+        private int waiting;
+
+        void update(int newSize, int newIdle, int newWaiting) {
+            if (newSize != size) {
+                PoolStats.this.size.addAndGet(newSize - size);
+                size = newSize;
+            }
+            if (newIdle != idle) {
+                PoolStats.this.idle.addAndGet(newIdle - idle);
+                idle = newIdle;
+            }
+            if (newWaiting != waiting) {
+                waiters.addAndGet(newWaiting - waiting);
+                waiting = newWaiting;
+            }
+        }
+    }
+
     void queryDone(long nanos, boolean failed) {
         latency.record(nanos);
         queries.increment();

@@ -2,9 +2,7 @@ package io.eventide.pg.internal;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
-import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
-import io.eventide.core.net.TcpClient;
 import io.eventide.core.net.TcpOptions;
 import io.eventide.pg.PgException;
 import io.eventide.pg.PgNotification;
@@ -71,7 +69,7 @@ public final class WireConnection {
     private Runnable onDrain = () -> { };
     private Runnable onCommandDone = () -> { };
 
-    private WireConnection(EventLoop loop, PgOptions options, Connection tcp) {
+    WireConnection(EventLoop loop, PgOptions options, Connection tcp) {
         this.loop = loop;
         this.options = options;
         this.tcp = tcp;
@@ -81,71 +79,6 @@ public final class WireConnection {
         tcp.onData(buf -> reader.feed(buf, sink));
         tcp.onDrain(() -> onDrain.run());
         tcp.onClose(this::socketClosed);
-    }
-
-    /**
-     * Connects, authenticates and waits for the first ReadyForQuery.
-     *
-     * @param loop the owning loop
-     * @param options settings
-     * @param secrets the pool's cache of SCRAM salted passwords
-     * @return the ready connection, or a {@link PgException} (08001 for connect failures)
-     */
-    public static Promise<WireConnection> connect(EventLoop loop, PgOptions options, ServerMemory secrets) {
-        boolean ask32 = options.askProtocol32() && !secrets.refuses32();
-        Promise<WireConnection> result = loop.promise();
-        attempt(loop, options, secrets, ask32).whenComplete((c, err) -> {
-            if (err == null) {
-                result.resolve(c);
-            } else if (ask32 && err instanceof PgException pe && PgException.PROTOCOL_VIOLATION.equals(pe.sqlState())
-                    && pe.isFromServer()) {
-                // A server (or pooler) that does not know 3.2 and refuses it instead of negotiating.
-                secrets.refuses32(true);
-                attempt(loop, options, secrets, false).whenComplete((c2, err2) -> {
-                    if (err2 != null) {
-                        result.reject(err2);
-                    } else {
-                        result.resolve(c2);
-                    }
-                });
-            } else {
-                result.reject(err);
-            }
-        });
-        return result;
-    }
-
-    private static Promise<WireConnection> attempt(EventLoop loop, PgOptions options, ServerMemory secrets, boolean ask32) {
-        Promise<WireConnection> result = loop.promise();
-        TcpOptions tcpOptions = TcpOptions.defaults().connectTimeout(options.connectTimeout()).noDelay(true);
-        TcpClient.connect(loop, options.host(), options.port(), tcpOptions).whenComplete((tcp, err) -> {
-            if (err != null) {
-                result.reject(new PgException(PgException.UNABLE_TO_CONNECT, "cannot connect to " + options.host()
-                        + ":" + options.port() + ": " + err.getMessage(), err));
-                return;
-            }
-            Throwable refused = Tls.upgrade(options);
-            if (refused != null) {
-                tcp.destroy();
-                result.reject(refused);
-                return;
-            }
-            WireConnection c = new WireConnection(loop, options, tcp);
-            Timer deadline = loop.setTimeout(options.connectTimeout(), () -> c.destroy(new PgException(
-                    PgException.UNABLE_TO_CONNECT, "startup and authentication took longer than "
-                    + options.connectTimeout().toMillis() + " ms (connect-timeout)", null)));
-            Promise<WireConnection> ready = loop.promise();
-            ready.whenComplete((v, e) -> deadline.cancel());
-            c.submit(new Startup(options, secrets, ask32, ready));
-            ready.whenComplete((v, e) -> {
-                if (e != null) {
-                    result.reject(e);
-                } else {
-                    result.resolve(v);
-                }
-            });
-        });
-        return result;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -472,26 +405,7 @@ public final class WireConnection {
      * @return settled when the request was sent
      */
     public Promise<Void> sendCancel() {
-        Promise<Void> done = loop.promise();
-        if (secretKey == null) {
-            done.resolve(null);
-            return done;
-        }
-        int pid = processId;
-        byte[] key = secretKey;
-        TcpClient.connect(loop, options.host(), options.port()).whenComplete((c, err) -> {
-            if (err != null) {
-                LOG.log(System.Logger.Level.DEBUG, "cancel request not sent: " + err);
-                done.resolve(null);
-                return;
-            }
-            Wire w = new Wire();
-            Messages.cancel(w, pid, key);
-            w.drainTo(c::write);
-            c.onClose(e -> done.resolve(null));
-            c.end();
-        });
-        return done;
+        return Dialer.cancel(loop, options, processId, secretKey);
     }
 
     public void onNotification(Consumer<PgNotification> handler) {
