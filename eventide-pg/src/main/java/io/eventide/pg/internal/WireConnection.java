@@ -58,6 +58,7 @@ public final class WireConnection {
     private boolean flushScheduled;
     private boolean readPaused;
     private boolean closed;
+    private boolean closing;
     private boolean retired;
     private char txStatus = 'I';
     private int processId;
@@ -79,6 +80,7 @@ public final class WireConnection {
         tcp.onData(buf -> reader.feed(buf, sink));
         tcp.onDrain(() -> onDrain.run());
         tcp.onClose(this::socketClosed);
+        tcp.onShutdown(this::close); // the loop group closes gracefully: say Terminate, not just EOF
     }
 
     // ------------------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ public final class WireConnection {
      */
     public void submit(Command cmd) {
         assert loop.inLoop();
-        if (closed) {
+        if (closed || closing) {
             cmd.fail(closedError(null));
             return;
         }
@@ -117,7 +119,7 @@ public final class WireConnection {
 
     /** Writes {@code encoder}'s messages outside any command (follow-ups of the head command). */
     void send(Consumer<Wire> encoder) {
-        if (closed) {
+        if (closed || closing) {
             return;
         }
         encoder.accept(out);
@@ -134,7 +136,7 @@ public final class WireConnection {
     /** Hands the encoded bytes to the socket now. */
     void flush() {
         flushScheduled = false;
-        if (closed || out.isEmpty()) {
+        if (closed || out.isEmpty() || tcp.isEnding()) {
             return;
         }
         out.drainTo(tcp::write);
@@ -263,11 +265,13 @@ public final class WireConnection {
 
     /** Sends Terminate after what is queued, then closes. */
     public void close() {
-        if (closed) {
+        if (closed || closing) {
             return;
         }
         Messages.terminate(out);
         flush();
+        closing = true; // from here the socket takes no writes: later sends are dropped, submits fail
+        retired = true;
         tcp.close();
     }
 
