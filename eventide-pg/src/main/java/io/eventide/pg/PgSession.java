@@ -178,6 +178,11 @@ public final class PgSession {
         return lease.wire().processId();
     }
 
+    /** @return the protocol version in use: 3.0, or 3.2 with a server that accepts it */
+    public String protocolVersion() {
+        return "3." + lease.wire().protocolMinor();
+    }
+
     /** @return the server's run-time parameters as last reported (ParameterStatus) */
     public java.util.Map<String, String> serverParameters() {
         return java.util.Collections.unmodifiableMap(lease.wire().serverParams());
