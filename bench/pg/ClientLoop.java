@@ -36,6 +36,10 @@ import java.util.function.IntConsumer;
  *
  *   java -cp EVENTIDE_CP:bench/pg/peers/target/pg-peers.jar bench/pg/ClientLoop.java \
  *        --client eventide|vertx|jdbc --concurrency 256 --queries 10000 [--unseen 0.2] [--connections 4]
+ *        [--warmup 20000]
+ *
+ * The warm-up runs the same mix first, so that the JIT has compiled the paths before CPU is counted
+ * (process CPU time includes the compiler threads).
  */
 public class ClientLoop {
     static final String SQL = "SELECT id, randomnumber FROM world WHERE id = $1";
@@ -54,7 +58,7 @@ public class ClientLoop {
         int queries = Integer.parseInt(arg(args, "--queries", "10000"));
         double unseen = Double.parseDouble(arg(args, "--unseen", "0"));
         int conns = Integer.parseInt(arg(args, "--connections", "4"));
-        int warmup = Integer.parseInt(arg(args, "--warmup", "5000"));
+        int warmup = Integer.parseInt(arg(args, "--warmup", "20000")); // JIT settled before CPU is counted
         String host = env("PGHOST", "127.0.0.1");
         int port = Integer.parseInt(env("PGPORT", "5432"));
         String db = env("PGDATABASE", "eventide_bench");

@@ -15,8 +15,9 @@
 #   updates20     GET /updates?n=20     (20 reads, then 20 updates in one batch)
 # Per cell: requests/s, p50/p99, errors, and server CPU µs per request (from /proc/PID/stat).
 # Client loop (bench/pg/ClientLoop.java, one JVM per run, pinned to core 0): --queries (default
-# 10,000) executions of SELECT id, randomnumber FROM world WHERE id = $1 at concurrency 1 and 256,
-# all cached and with 20 % never-seen SQL: client CPU µs per query, queries/s, p50/p99.
+# 10,000, after 20,000 of warm-up) executions of SELECT id, randomnumber FROM world WHERE id = $1 at
+# concurrency 1 and 256, all cached and with 20 % never-seen SQL: client CPU µs per query, queries/s,
+# p50/p99.
 # PostgreSQL itself is the machine's service and is not pinned: it competes with both cores, for
 # every contestant alike. The world table is rebuilt before each run (setup.sh --tables-only).
 # Raw output: bench/results/pg-<time>/; the summary (medians over rounds, ratios to Eventide, the
@@ -34,16 +35,17 @@ WARMUP=5
 CONNS=8
 WRK_CONNS=256
 QUERIES=10000
+WARMUP_QUERIES=20000
 SERVERS="eventide vertx jdbc"
 SKIP_HTTP=0
 SKIP_CLIENT=0
 SERVER_CORE=0
 CLIENT_CORE=1
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) ROUNDS=1; DURATION=3; WARMUP=1; QUERIES=2000; shift ;;
+    --quick) ROUNDS=1; DURATION=3; WARMUP=1; QUERIES=2000; WARMUP_QUERIES=5000; shift ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --servers) SERVERS="$2"; shift 2 ;;
@@ -195,7 +197,7 @@ if (( ! SKIP_CLIENT )); then
         for unseen in 0 0.2; do
           line="$(timeout 900 taskset -c "$SERVER_CORE" "$JAVA" -XX:+UseParallelGC -cp "$EVENTIDE_CP:$OUT/pg-peers.jar" \
             "$OUT/eventide/ClientLoop.java" --client "$client" --concurrency "$conc" --queries "$QUERIES" \
-            --unseen "$unseen" --connections "$CONNS" 2>"$OUT/client-$client-$conc-$unseen-r$ROUND.log" | grep -P "^$client\t" || true)"
+            --unseen "$unseen" --connections "$CONNS" --warmup "$WARMUP_QUERIES" 2>"$OUT/client-$client-$conc-$unseen-r$ROUND.log" | grep -P "^$client\t" || true)"
           [[ -n "$line" ]] || { log "  client $client c=$conc unseen=$unseen failed: $(tail -3 "$OUT/client-$client-$conc-$unseen-r$ROUND.log")"; continue; }
           printf '%s\n' "$line" >>"$OUT/client.tsv"
           log "  client $(echo "$line" | awk -F'\t' '{printf "%s c=%s unseen=%s: %s q/s, %s µs CPU/query, p50 %s µs, p99 %s µs", $1, $2, $3, $6, $7, $8, $9}')"
