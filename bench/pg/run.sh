@@ -42,7 +42,7 @@ SKIP_CLIENT=0
 SERVER_CORE=0
 CLIENT_CORE=1
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROUNDS=1; DURATION=3; WARMUP=1; QUERIES=2000; WARMUP_QUERIES=5000; shift ;;
