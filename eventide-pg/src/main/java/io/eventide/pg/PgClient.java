@@ -9,6 +9,7 @@ import io.eventide.pg.internal.Listener;
 import io.eventide.pg.internal.LoopPool;
 import io.eventide.pg.internal.PoolStats;
 import io.eventide.pg.internal.ServerMemory;
+import io.eventide.pg.internal.codec.ParamEncoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -111,10 +112,7 @@ public final class PgClient {
      */
     public Promise<RowSet> query(String sql, Object... params) {
         Objects.requireNonNull(sql, "sql");
-        Object[] ps = params.clone();
-        for (Object v : ps) {
-            io.eventide.pg.internal.codec.ParamEncoder.oid(v); // refuse unmappable types here, not on the loop
-        }
+        Object[] ps = ParamEncoder.check(params.clone()); // programming errors here, not on the loop
         LoopPool p = pool();
         Promise<RowSet> result = p.loop().promise();
         on(p, () -> Commands.query(p, sql, ps, result));
@@ -132,6 +130,7 @@ public final class PgClient {
     public Promise<List<RowSet>> batch(String sql, List<Object[]> params) {
         Objects.requireNonNull(sql, "sql");
         List<Object[]> ps = List.copyOf(params);
+        ps.forEach(ParamEncoder::check);
         LoopPool p = pool();
         Promise<List<RowSet>> result = p.loop().promise();
         on(p, () -> Commands.batch(p, List.of(sql), ps, result));
@@ -219,7 +218,7 @@ public final class PgClient {
      */
     public PgRowStream stream(String sql, Object[] params, Consumer<Row> onRow) {
         Objects.requireNonNull(onRow, "onRow");
-        Object[] ps = params.clone();
+        Object[] ps = ParamEncoder.check(params.clone());
         LoopPool p = pool();
         Promise<Long> done = p.loop().promise();
         PgRowStream stream = new PgRowStream(p.loop(), done);

@@ -7,6 +7,7 @@ import io.eventide.pg.internal.CopyOut;
 import io.eventide.pg.internal.Lease;
 import io.eventide.pg.internal.Listener;
 import io.eventide.pg.internal.RowStream;
+import io.eventide.pg.internal.codec.ParamEncoder;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
@@ -54,7 +55,7 @@ public final class PgSession {
     public Promise<RowSet> query(String sql, Object... params) {
         check();
         Promise<RowSet> p = loop.promise();
-        lease.query(Objects.requireNonNull(sql), params.clone(), p);
+        lease.query(Objects.requireNonNull(sql), ParamEncoder.check(params.clone()), p);
         return p;
     }
 
@@ -66,7 +67,9 @@ public final class PgSession {
     public Promise<List<RowSet>> batch(String sql, List<Object[]> params) {
         check();
         Promise<List<RowSet>> p = loop.promise();
-        lease.batch(List.of(sql), List.copyOf(params), p);
+        List<Object[]> ps = List.copyOf(params);
+        ps.forEach(ParamEncoder::check);
+        lease.batch(List.of(sql), ps, p);
         return p;
     }
 
@@ -88,7 +91,7 @@ public final class PgSession {
         check();
         Promise<Long> done = loop.promise();
         PgRowStream s = new PgRowStream(loop, done);
-        RowStream inner = lease.stream(sql, params.clone(), fetchSize, onRow, done);
+        RowStream inner = lease.stream(sql, ParamEncoder.check(params.clone()), fetchSize, onRow, done);
         s.started(inner);
         return s;
     }

@@ -186,5 +186,7 @@ class PgQueryIT {
     @Test
     void unmappableParameterIsAProgrammingError() {
         assertThatThrownBy(() -> pg.query("SELECT $1", new Object())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> pg.query("SELECT 1", new Object[70_000])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65535");
     }
 }

@@ -37,6 +37,26 @@ public final class ParamEncoder {
     private ParamEncoder() {
     }
 
+    /** The protocol counts parameters in 16 bits. */
+    public static final int MAX_PARAMS = 65_535;
+
+    /**
+     * Checks parameters before they reach a loop: a programming error is thrown to the caller.
+     *
+     * @param params one statement's parameters
+     * @return {@code params}
+     * @throws IllegalArgumentException for more than {@value #MAX_PARAMS} or an unmappable type
+     */
+    public static Object[] check(Object[] params) {
+        if (params.length > MAX_PARAMS) {
+            throw new IllegalArgumentException(params.length + " parameters; the protocol allows " + MAX_PARAMS);
+        }
+        for (Object v : params) {
+            oid(v);
+        }
+        return params;
+    }
+
     /**
      * @param v a parameter value
      * @return the type OID to declare for it in Parse (0 lets the server infer it)
