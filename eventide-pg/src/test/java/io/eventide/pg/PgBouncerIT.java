@@ -67,7 +67,7 @@ class PgBouncerIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!listening() && System.nanoTime() < deadline) {
             assertThat(bouncer.isAlive()).as("pgbouncer exited: " + Files.readString(dir.resolve("stdout.log"))).isTrue();
-            Thread.onSpinWait(); // polling for the port, not timing
+            Thread.yield(); // polling for the port, not timing
         }
         assertThat(listening()).as("pgbouncer listening on " + port).isTrue();
         group = LoopGroup.create(1);

@@ -72,7 +72,7 @@ final class PgTesting {
                     return;
                 }
             } catch (SQLException e) {
-                Thread.onSpinWait(); // not a timing dependence: polling for the server to accept
+                Thread.yield(); // not a timing dependence: polling for the server to accept
             }
         }
         throw new IllegalStateException("PostgreSQL did not come back within " + millis + " ms");

@@ -57,7 +57,7 @@ class PoolChaosIT {
         void assertEachSettledOnce(int n) {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (times.values().stream().mapToInt(AtomicInteger::get).sum() < n && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.yield();
             }
             assertThat(times).hasSize(n);
             assertThat(times.values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
@@ -102,7 +102,7 @@ class PoolChaosIT {
             }
             assertThat(other).isNotEqualTo(pid);
             while (pg.metrics().size() > 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // idle: closed after the idle timeout
+                Thread.yield(); // idle: closed after the idle timeout
             }
             assertThat(pg.metrics().size()).isZero();
             assertThat(pg.metrics().closed()).isGreaterThanOrEqualTo(2);
@@ -123,7 +123,7 @@ class PoolChaosIT {
             PgTesting.exec("postgres", "SELECT pg_terminate_backend(" + pid + ")");
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (pg.metrics().closed() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // the FATAL 57P01 arrives unsolicited and closes it
+                Thread.yield(); // the FATAL 57P01 arrives unsolicited and closes it
             }
             assertThat(pg.metrics().closed()).isEqualTo(1);
             assertThat(pid(pg)).isNotEqualTo(pid);
