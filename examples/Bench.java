@@ -118,8 +118,8 @@ public class Bench {
 
     /**
      * The TechEmpower database routes over eventide-pg, against the world and fortune tables that
-     * bench/pg/setup.sh creates. Connection settings come from the libpq variables PGHOST, PGPORT,
-     * PGDATABASE (default eventide_bench), PGUSER (default postgres) and PGPASSWORD; PG_POOL is the
+     * bench/pg/setup.sh creates. Connection settings come from the libpq variables (PGHOST, PGPORT,
+     * PGDATABASE, default eventide_bench, PGUSER, PGPASSWORD, ...: PgOptions.fromEnv); PG_POOL is the
      * number of connections per loop (default 4), PG_WAITERS the statements that may wait for one.
      * Nothing connects until the first request.
      */
@@ -131,12 +131,8 @@ public class Bench {
 
         static void register(HttpServer app, LoopGroup group) {
             java.util.Map<String, String> env = System.getenv();
-            io.eventide.pg.PgClient pg = io.eventide.pg.PgClient.create(group, io.eventide.pg.PgOptions.defaults()
-                    .host(env.getOrDefault("PGHOST", "127.0.0.1"))
-                    .port(Integer.parseInt(env.getOrDefault("PGPORT", "5432")))
+            io.eventide.pg.PgClient pg = io.eventide.pg.PgClient.create(group, io.eventide.pg.PgOptions.fromEnv()
                     .database(env.getOrDefault("PGDATABASE", "eventide_bench"))
-                    .user(env.getOrDefault("PGUSER", "postgres"))
-                    .password(env.get("PGPASSWORD"))
                     .maxSize(Integer.parseInt(env.getOrDefault("PG_POOL", "4")))
                     // 256 clients x /queries?n=500 is 128,000 statements: queue them (bounded) rather than 503.
                     .maxWaiters(Integer.parseInt(env.getOrDefault("PG_WAITERS", "200000"))));

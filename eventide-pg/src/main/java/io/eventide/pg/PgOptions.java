@@ -113,6 +113,34 @@ public final class PgOptions {
         return new PgOptions();
     }
 
+    /**
+     * Options from a connection URI, as libpq reads them:
+     * {@code postgresql://user:password@host:port/database?sslmode=require&application_name=app}
+     * (also {@code postgres://}); parts left out keep their defaults; percent-escapes are decoded.
+     * Query parameters other than sslmode and application_name become startup parameters.
+     *
+     * @param uri the URI
+     * @return the options
+     * @throws IllegalArgumentException for another scheme or a malformed URI
+     */
+    public static PgOptions fromUri(String uri) {
+        return ConnectionStrings.fromUri(uri);
+    }
+
+    /**
+     * Options from the libpq environment variables PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD,
+     * PGSSLMODE and PGAPPNAME; unset ones keep their defaults.
+     *
+     * @return the options
+     */
+    public static PgOptions fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    static PgOptions fromEnv(Map<String, String> env) {
+        return ConnectionStrings.fromEnv(env);
+    }
+
     /** @param h server host @return a copy with it */
     public PgOptions host(String h) {
         Objects.requireNonNull(h, "host");
