@@ -115,7 +115,7 @@ public final class PgClient {
         Object[] ps = ParamEncoder.check(params.clone()); // programming errors here, not on the loop
         LoopPool p = pool();
         Promise<RowSet> result = p.loop().promise();
-        on(p, () -> Commands.query(p, sql, ps, result));
+        on(p, () -> Commands.query(p, sql, ps, result, options.queryTimeout()));
         return result;
     }
 
@@ -133,7 +133,7 @@ public final class PgClient {
         ps.forEach(ParamEncoder::check);
         LoopPool p = pool();
         Promise<List<RowSet>> result = p.loop().promise();
-        on(p, () -> Commands.batch(p, List.of(sql), ps, result));
+        on(p, () -> Commands.batch(p, List.of(sql), ps, result, options.queryTimeout()));
         return result;
     }
 

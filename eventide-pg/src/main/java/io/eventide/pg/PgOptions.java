@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  *   <tr><td>connectTimeout</td><td>10 s</td><td>TCP connect plus startup and authentication</td></tr>
  *   <tr><td>maxMessageBytes</td><td>{@value #DEFAULT_MAX_MESSAGE}</td><td>largest backend message
  *       accepted (a row, a COPY chunk)</td></tr>
+ *   <tr><td>queryTimeout</td><td>none</td><td>a statement still running after this is cancelled
+ *       (57014)</td></tr>
  *   <tr><td>askProtocol32</td><td>true</td><td>ask for protocol 3.2; servers before 18 answer with
  *       NegotiateProtocolVersion and 3.0 is used</td></tr>
  * </table>
@@ -76,6 +78,7 @@ public final class PgOptions {
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE;
     private boolean askProtocol32 = true;
     private Map<String, String> parameters = Map.of();
+    private Duration queryTimeout = Duration.ZERO;
     private Consumer<PgNotice> onNotice = n -> LOG.log(System.Logger.Level.INFO, "PostgreSQL " + n.severity()
             + ": " + n.message());
 
@@ -104,6 +107,7 @@ public final class PgOptions {
         o.askProtocol32 = askProtocol32;
         o.parameters = parameters;
         o.onNotice = onNotice;
+        o.queryTimeout = queryTimeout;
         change.accept(o);
         return o;
     }
@@ -263,6 +267,24 @@ public final class PgOptions {
         m.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
         Map<String, String> frozen = java.util.Collections.unmodifiableMap(m);
         return copy(o -> o.parameters = frozen);
+    }
+
+    /**
+     * @param d how long a statement of {@link PgClient#query} or {@link PgClient#batch} may take
+     *     before it is cancelled (CancelRequest; it then fails with 57014); {@link Duration#ZERO}
+     *     for no limit (the default)
+     * @return a copy with it
+     */
+    public PgOptions queryTimeout(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("queryTimeout must be >= 0, got " + d);
+        }
+        return copy(o -> o.queryTimeout = d);
+    }
+
+    /** @return the statement time limit, ZERO for none */
+    public Duration queryTimeout() {
+        return queryTimeout;
     }
 
     /**

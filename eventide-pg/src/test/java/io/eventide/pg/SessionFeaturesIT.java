@@ -262,6 +262,18 @@ class SessionFeaturesIT {
         assertThat(pg.query("SELECT 2").join(WAIT).first().getInteger(0)).isEqualTo(2);
     }
 
+    @Test
+    void aQueryTimeoutCancelsTheStatement() {
+        PgClient limited = PgClient.create(group, PgTesting.options(db).maxSize(1).queryTimeout(Duration.ofMillis(300)));
+        try {
+            assertThatThrownBy(() -> limited.query("SELECT pg_sleep(20)").join(WAIT))
+                    .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState()).isEqualTo("57014"));
+            assertThat(limited.query("SELECT 3").join(WAIT).first().getInteger(0)).isEqualTo(3);
+        } finally {
+            limited.close().join(WAIT);
+        }
+    }
+
     private static <T> Promise<T> onLoop(java.util.function.Supplier<Promise<T>> work) {
         Promise<T> p = loop.promise();
         loop.execute(() -> work.get().whenComplete((v, e) -> {

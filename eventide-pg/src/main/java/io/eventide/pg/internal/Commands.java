@@ -4,6 +4,7 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
 import io.eventide.pg.PgException;
 import io.eventide.pg.RowSet;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,14 +17,23 @@ public final class Commands {
     private Commands() {
     }
 
-    /** Runs one statement on a shared connection of {@code pool}. */
-    public static void query(LoopPool pool, String sql, Object[] params, Promise<RowSet> promise) {
-        pool.submit(QueryCommand.single(sql, params, promise, pool.stats()));
+    /** Runs one statement on a shared connection of {@code pool}, cancelled past {@code timeout} (ZERO: never). */
+    public static void query(LoopPool pool, String sql, Object[] params, Promise<RowSet> promise, Duration timeout) {
+        pool.submit(limit(pool, QueryCommand.single(sql, params, promise, pool.stats()), timeout));
     }
 
-    /** Runs statements under one Sync on a shared connection of {@code pool}. */
-    public static void batch(LoopPool pool, List<String> sql, List<Object[]> params, Promise<List<RowSet>> promise) {
-        pool.submit(batch(sql, params, promise, pool.stats()));
+    /** Runs statements under one Sync on a shared connection of {@code pool}, cancelled past {@code timeout}. */
+    public static void batch(LoopPool pool, List<String> sql, List<Object[]> params, Promise<List<RowSet>> promise,
+            Duration timeout) {
+        pool.submit(limit(pool, batch(sql, params, promise, pool.stats()), timeout));
+    }
+
+    /** Arms the command's deadline; the command disarms it when it settles (no listener on the user's promise). */
+    private static QueryCommand limit(LoopPool pool, QueryCommand cmd, Duration timeout) {
+        if (!timeout.isZero()) {
+            cmd.deadline(pool.loop().setTimeout(timeout, () -> cancel(pool, (Promise<?>) cmd.promise())));
+        }
+        return cmd;
     }
 
     /** Runs a simple-protocol script on a shared connection of {@code pool}. */

@@ -42,6 +42,7 @@ final class QueryCommand implements Command {
     private PgException error;
     private boolean retry;
     private boolean abandoned;
+    private io.eventide.core.Timer deadline;
 
     /** One execution of one statement with one set of parameters. */
     static final class Exec {
@@ -82,6 +83,11 @@ final class QueryCommand implements Command {
     @Override
     public Object promise() {
         return promise;
+    }
+
+    /** @param t the queryTimeout timer, cancelled when this command settles */
+    void deadline(io.eventide.core.Timer t) {
+        deadline = t;
     }
 
     /** The promise was settled elsewhere (cancelled before it ran): drop the results when they come. */
@@ -202,15 +208,20 @@ final class QueryCommand implements Command {
 
     private void finish(WireConnection c) {
         if (abandoned) {
-            return;
+            return; // already failed (and its deadline disarmed) by fail()
         }
         if (error != null && retry && !retried && c.txStatus() == 'I' && !c.isRetired()) {
             Exec[] again = new Exec[execs.length];
             for (int i = 0; i < execs.length; i++) {
                 again[i] = execs[i].fresh();
             }
-            c.submit(new QueryCommand(again, promise, single, stats, true));
+            QueryCommand next = new QueryCommand(again, promise, single, stats, true);
+            next.deadline = deadline; // the same statement: the same deadline
+            c.submit(next);
             return;
+        }
+        if (deadline != null) {
+            deadline.cancel();
         }
         if (stats != null) {
             stats.queryDone(System.nanoTime() - started, error != null);
@@ -235,6 +246,9 @@ final class QueryCommand implements Command {
 
     @Override
     public void fail(Throwable cause) {
+        if (deadline != null) {
+            deadline.cancel();
+        }
         if (stats != null && !promise.isDone()) {
             stats.queryDone(System.nanoTime() - started, true);
         }
