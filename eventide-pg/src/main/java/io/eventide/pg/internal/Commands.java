@@ -1,6 +1,5 @@
 package io.eventide.pg.internal;
 
-import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
 import io.eventide.pg.PgException;
 import io.eventide.pg.RowSet;
@@ -79,8 +78,4 @@ public final class Commands {
         lease.wire().sendCancel();
     }
 
-    /** @return whether {@code loop} is the pool's */
-    public static boolean owns(LoopPool pool, EventLoop loop) {
-        return pool.loop() == loop;
-    }
 }

@@ -96,11 +96,6 @@ public final class Lease {
         return pooled.wire.txStatus();
     }
 
-    /** @return whether {@link #release()} was called */
-    public boolean isReleased() {
-        return released;
-    }
-
     /** Gives the connection back (cleaned first, or discarded). Idempotent. */
     public void release() {
         if (released) {

@@ -34,7 +34,6 @@ public final class Listener {
     private Promise<WireConnection> connecting;
     private long backoffMs = 100;
     private boolean closed;
-    private int reconnects;
 
     /** A handler and the loop it runs on. */
     private record Sub(Consumer<PgNotification> handler, EventLoop loop) {
@@ -174,8 +173,6 @@ public final class Listener {
                 } else {
                     lost();
                 }
-            } else {
-                reconnects++;
             }
         });
     }
@@ -184,11 +181,6 @@ public final class Listener {
         Promise<List<RowSet>> p = loop.promise();
         w.submit(new SimpleQuery(sql, p));
         return p;
-    }
-
-    /** @return how many times the channels were LISTENed again after a reconnect */
-    public int reconnects() {
-        return reconnects;
     }
 
     /** @return the process id of the LISTEN connection's backend, or 0 when not connected */

@@ -378,16 +378,6 @@ public final class WireConnection {
         protocolMinor = minor;
     }
 
-    /** @return whether {@code promise} belongs to a command in flight here */
-    boolean owns(Object promise) {
-        for (Command c : inflight) {
-            if (c.promise() == promise) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** @return the command in flight that settles {@code promise}, or null */
     Command commandOf(Object promise) {
         for (Command c : inflight) {

@@ -36,11 +36,6 @@ public final class MessageReader {
         this.maxMessage = maxMessage;
     }
 
-    /** @return whether bytes of an unfinished message (or held messages) are buffered */
-    public boolean hasBuffered() {
-        return partial.position() > 0;
-    }
-
     /**
      * Feeds bytes just read.
      *
