@@ -90,6 +90,27 @@ class PoolChaosIT {
     }
 
     @Test
+    void aWaitingSessionGetsAConnectionThatDrainsForIt() {
+        PgClient pg = PgClient.create(group, PgTesting.options(db).maxSize(1));
+        try {
+            pid(pg);
+            List<Promise<RowSet>> before = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                before.add(pg.query("SELECT pg_sleep(0.01), $1::int", i)); // pipelined on the only connection
+            }
+            Promise<PgSession> session = pg.session();
+            Promise<RowSet> after = pg.query("SELECT 'after'"); // must not jump onto the draining connection
+            PgSession s = session.join(WAIT);
+            assertThat(before).allSatisfy(p -> assertThat(p.isDone()).isTrue()); // the session came after them
+            assertThat(after.isDone()).isFalse(); // and before the statement issued after it
+            s.release();
+            assertThat(after.join(WAIT).first().getString(0)).isEqualTo("after");
+        } finally {
+            pg.close().join(WAIT);
+        }
+    }
+
+    @Test
     void idleConnectionsCloseAndOldOnesRetire() {
         PgClient pg = PgClient.create(group, PgTesting.options(db).idleTimeout(Duration.ofMillis(200))
                 .maxLifetime(Duration.ofMillis(400)).maxSize(1));
