@@ -18,6 +18,9 @@ const [url, shots] = process.argv.slice(2);
   try {
     for (const width of [390, 1280]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
+      // Generous: on a loaded 2-core machine Chromium can take far longer than Playwright's 30 s
+      // default to render and capture a long page; the Java side bounds the whole run anyway.
+      page.setDefaultTimeout(150_000);
       await page.goto(url);
       const r = await page.evaluate(() => {
         const vw = document.documentElement.clientWidth;
