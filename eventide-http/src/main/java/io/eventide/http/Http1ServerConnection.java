@@ -41,6 +41,15 @@ final class Http1ServerConnection {
     private static final int PHASE_BODY = 2;
     private static final int PHASE_HANDLER = 3;
 
+    /**
+     * On a graceful close, how long a connection must have been idle before it is closed. A client
+     * may have sent a request on a connection we close: a proxy (nginx) reusing a pooled upstream
+     * connection picks the most recently used one, so a connection active a moment ago may carry a
+     * request right now, and closing it makes the proxy log "upstream prematurely closed" and, for a
+     * POST, answer 502. One that has been quiet this long is at the cold end of the pool. Newly
+     * accepted connections (drained from the accept queue) get the same time for their first request.
+     */
+    private static final long DRAIN_IDLE_QUIET_NANOS = 1_000_000_000L;
     /** Unread body a finished response may leave behind and still keep the connection. */
     private static final long DISCARD_LIMIT = 64 * 1024;
     /** Pipelined bytes kept while a response is pending, before reading pauses. */
@@ -368,6 +377,9 @@ final class Http1ServerConnection {
         }
         if (streaming && contentLength < 0 && h.version() == HttpVersion.HTTP_1_0) {
             closeAfterResponse = true; // HTTP/1.0: the end of the body is the end of the connection
+        }
+        if (server.isClosing()) {
+            closeAfterResponse = true; // closing: before this loop has even been told (close() is async)
         }
         r.chunked = streaming && contentLength < 0 && h.version() != HttpVersion.HTTP_1_0 && !bodyless;
         int size = 128 + serverLine.length + (r.contentTypeValue() == null ? 0 : r.contentTypeValue().length() + 16)
@@ -754,7 +766,11 @@ final class Http1ServerConnection {
         long elapsed = now - phaseStart;
         switch (phase) {
             case PHASE_IDLE -> {
-                if (elapsed >= o.keepAliveTimeout().toNanos() && !processing) {
+                long limit = o.keepAliveTimeout().toNanos();
+                if (shuttingDown) {
+                    limit = Math.min(limit, DRAIN_IDLE_QUIET_NANOS);
+                }
+                if (elapsed >= limit && !processing) {
                     state = CLOSED;
                     conn.close();
                 }
@@ -789,8 +805,12 @@ final class Http1ServerConnection {
     void shutdown() {
         shuttingDown = true;
         if (phase == PHASE_IDLE || (phase == PHASE_HEAD && !parser.inProgress())) {
-            state = CLOSED;
-            conn.close();
+            if (System.nanoTime() - phaseStart >= Math.min(DRAIN_IDLE_QUIET_NANOS, server.options().keepAliveTimeout().toNanos())) {
+                state = CLOSED;
+                conn.close();
+            }
+            // else: the sweep closes it once quiet (checkDeadlines), or its next request is
+            // answered with Connection: close (begin() reads shuttingDown).
         } else {
             closeAfterResponse = true; // answer what is in flight, with Connection: close
             Runnable hook = res != null && !res.ended ? res.shutdownHook() : null;

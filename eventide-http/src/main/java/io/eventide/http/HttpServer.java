@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,9 +34,16 @@ import java.util.concurrent.atomic.LongAdder;
  * default answers {@link HttpException#status()} or 500 and logs the stack trace, which never
  * reaches the client. {@link #after} hooks run once a response has ended.
  *
- * <p>Graceful close ({@link #close(Duration)}): stop accepting, close idle keep-alive connections,
+ * <p>Graceful close ({@link #close(Duration)}): stop accepting (connections the kernel already queued
+ * are accepted and served), then, once every listener is closed, close idle keep-alive connections,
  * let in-flight requests finish and answer them with {@code Connection: close}, then force-close
- * what is left at the deadline.
+ * what is left at the deadline. A connection that was used less than a second ago is not closed
+ * while idle: its client may be sending a request at this very moment (a proxy reusing a pooled
+ * connection), and closing under it would lose that request. It gets until it has been idle for a
+ * second, and a request that arrives meanwhile is answered with {@code Connection: close}.
+ *
+ * <p>{@link #listen} may be called more than once (a public port and a private one, say); every
+ * listener serves the same routes, and the counters add them up.
  *
  * <p><b>Threading:</b> configure routes and hooks before {@link #listen}, from one thread; after
  * that the server is read-only and {@link #close} may be called from any thread. Handlers run on
@@ -58,7 +66,10 @@ public final class HttpServer {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private ErrorHandler errorHandler = HttpServer::defaultError;
-    private TcpServer tcp;
+    /** One per {@link #listen} call, in call order. */
+    private final List<TcpServer> listeners = new CopyOnWriteArrayList<>();
+    /** Set by {@link #close}: every response from then on says {@code Connection: close}. */
+    private volatile boolean closing;
 
     private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
         this.group = group;
@@ -173,13 +184,11 @@ public final class HttpServer {
      * @return completes when listening
      */
     public Promise<HttpServer> listen(String host, int port) {
-        if (tcp != null) {
-            throw new IllegalStateException("already listening on port " + tcp.port());
-        }
-        tcp = TcpServer.create(group, options.tcp(), c -> {
+        TcpServer tcp = TcpServer.create(group, options.tcp(), c -> {
             ServerLoop sl = loops[indexOf(c.loop())];
             new Http1ServerConnection(this, sl, c);
         });
+        listeners.add(tcp);
         return tcp.listen(host, port).map(t -> this);
     }
 
@@ -192,9 +201,14 @@ public final class HttpServer {
         throw new IllegalStateException("connection on a foreign loop " + loop);
     }
 
-    /** @return the bound port, -1 before listening */
+    /** @return the port of the first {@link #listen}, -1 before it is bound */
     public int port() {
-        return tcp == null ? -1 : tcp.port();
+        return listeners.isEmpty() ? -1 : listeners.get(0).port();
+    }
+
+    /** @return the port of every {@link #listen} call, in call order (-1 for one not bound yet) */
+    public List<Integer> ports() {
+        return listeners.stream().map(TcpServer::port).toList();
     }
 
     /** @return the loops serving this server */
@@ -214,27 +228,32 @@ public final class HttpServer {
      * @return completes when every connection is closed
      */
     public CompletableFuture<Void> close(Duration grace) {
+        closing = true;
         if (ownsGroup) {
             return group.close(grace);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (tcp == null) {
+        if (listeners.isEmpty()) {
             done.complete(null);
             return done;
         }
-        tcp.close();
         long deadline = System.nanoTime() + grace.toNanos();
-        for (ServerLoop sl : loops) {
-            sl.loop.execute(sl::shutdown);
-        }
-        awaitDrained(deadline, done);
+        // Connections are asked to finish only once no listener accepts any more: a client told
+        // "Connection: close" reconnects at once, and must not land on a listener about to close.
+        List<Promise<Void>> closing = listeners.stream().map(TcpServer::close).toList();
+        Promise.all(group.loop(0), closing).whenComplete((v, err) -> {
+            for (ServerLoop sl : loops) {
+                sl.loop.execute(sl::shutdown);
+            }
+            awaitDrained(deadline, done);
+        });
         return done;
     }
 
     private void awaitDrained(long deadline, CompletableFuture<Void> done) {
         EventLoop first = group.loop(0);
         first.setTimeout(10, () -> {
-            if (tcp.connections() == 0) {
+            if (connections() == 0) {
                 for (ServerLoop sl : loops) {
                     sl.loop.execute(sl::stop);
                 }
@@ -270,12 +289,12 @@ public final class HttpServer {
 
     /** @return connections accepted so far */
     public long accepted() {
-        return tcp == null ? 0 : tcp.accepted();
+        return listeners.stream().mapToLong(TcpServer::accepted).sum();
     }
 
     /** @return connections refused at accept because their loop was at its connection cap */
     public long refused() {
-        return tcp == null ? 0 : tcp.rejected();
+        return listeners.stream().mapToLong(TcpServer::rejected).sum();
     }
 
     /** @return request bytes received (heads and bodies) */
@@ -298,11 +317,19 @@ public final class HttpServer {
 
     /** @return open connections */
     public int connections() {
-        return tcp == null ? 0 : tcp.connections();
+        int n = 0;
+        for (TcpServer t : listeners) {
+            n += t.connections();
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------------------------------
     // Called by connections (loop thread)
+
+    boolean isClosing() {
+        return closing;
+    }
 
     HttpOptions optionsInternal() {
         return options;

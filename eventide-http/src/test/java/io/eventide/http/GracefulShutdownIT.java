@@ -3,12 +3,17 @@ package io.eventide.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventide.core.LoopGroup;
+import io.eventide.core.LoopOptions;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,5 +52,96 @@ class GracefulShutdownIT {
         assertThat(server.connections()).isZero();
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
         server.group().close(Duration.ofSeconds(2)).join();
+    }
+
+    /**
+     * A client whose handshake the kernel completed (it waits in the accept queue) when the close
+     * begins is served, not reset: the listener's queue is drained before the socket is closed, and
+     * the fresh connection's first request is answered with Connection: close.
+     */
+    @Test
+    void aConnectionWaitingInTheAcceptQueueIsServedNotReset() throws Exception {
+        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
+        HttpServer server = HttpServer.create(group, HttpOptions.defaults());
+        server.get("/hi", (req, res) -> res.end("hi"));
+        server.listen("127.0.0.1", 0).join();
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            CountDownLatch hold = new CountDownLatch(1);
+            CountDownLatch held = new CountDownLatch(1);
+            // Keep the only loop busy, so the connection below stays in the accept queue and the
+            // close is queued behind it.
+            group.loop(0).execute(() -> {
+                held.countDown();
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            held.await();
+            try (Socket queued = new Socket("127.0.0.1", server.port())) {
+                queued.setSoTimeout(20_000);
+                queued.getOutputStream().write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                CompletableFuture<Void> closed = server.close(Duration.ofSeconds(10));
+                hold.countDown();
+                String response = readAll(queued.getInputStream());
+                assertThat(response).startsWith("HTTP/1.1 200").contains("Connection: close").endsWith("hi");
+                closed.join();
+            }
+        } finally {
+            group.close(Duration.ofSeconds(2)).join();
+        }
+    }
+
+    /**
+     * A keep-alive connection used a moment ago is not closed under a request its client may be
+     * sending (a proxy reusing its pooled connection): the request is answered, with Connection: close.
+     */
+    @Test
+    void aRequestOnARecentlyUsedKeepAliveConnectionDuringTheCloseIsAnswered() throws Exception {
+        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
+        HttpServer server = HttpServer.create(group, HttpOptions.defaults());
+        server.get("/hi", (req, res) -> res.end("hi"));
+        server.listen("127.0.0.1", 0).join();
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContain("Connection: close");
+            CountDownLatch hold = new CountDownLatch(1);
+            group.loop(0).execute(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<Void> closed = server.close(Duration.ofSeconds(10));
+            out.write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            hold.countDown();
+            assertThat(readAll(in)).startsWith("HTTP/1.1 200").endsWith("hi");
+            closed.join();
+        } finally {
+            group.close(Duration.ofSeconds(2)).join();
+        }
+    }
+
+    private static String readAll(InputStream in) throws java.io.IOException {
+        return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads one response whose body is "hi" (Content-Length: 2). */
+    private static String readResponse(InputStream in) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith("\r\n\r\nhi")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            b.append((char) c);
+        }
+        return b.toString();
     }
 }

@@ -175,7 +175,13 @@ public final class TcpServer {
     }
 
     /**
-     * Stops accepting. Open connections are left alone (close them, or close the group).
+     * Stops accepting. Connections already waiting in a listener's accept queue are accepted and
+     * handed to their loops first (the queue is drained, then the socket closed, in one loop task),
+     * so a client whose handshake the kernel completed is served rather than reset. Where the kernel
+     * migrates requests between SO_REUSEPORT listeners ({@code net.ipv4.tcp_migrate_req=1}), what
+     * arrives in the instant between the last accept and the close moves to a sibling listener; without
+     * it that instant is the one window in which a connection can still be reset. Open connections are
+     * left alone (close them, or close the group).
      *
      * @return completes on the first loop once every listener is closed
      */
@@ -199,6 +205,7 @@ public final class TcpServer {
         }
         for (Listener l : ls) {
             Runnable closeOne = () -> {
+                l.acceptBacklog();
                 l.closeChannel();
                 if (left.decrementAndGet() == 0) {
                     whenDone.run();
@@ -366,6 +373,22 @@ public final class TcpServer {
                     // EMFILE and friends: keep the listener; log and retry on the next event.
                     System.getLogger("io.eventide.net").log(Level.WARNING, "accept failed on port " + port + ": " + e);
                     return;
+                }
+                if (ch == null) {
+                    return;
+                }
+                accepted(loop, ch);
+            }
+        }
+
+        /** Accepts what the kernel has queued (at most one backlog's worth), so closing resets nobody. */
+        void acceptBacklog() {
+            for (int i = 0; i < options.backlog() && channel.isOpen(); i++) {
+                SocketChannel ch;
+                try {
+                    ch = channel.accept();
+                } catch (IOException e) {
+                    return; // EMFILE and friends: what is left is reset by the close, as before
                 }
                 if (ch == null) {
                     return;
