@@ -4,10 +4,14 @@ import io.eventide.core.BlockedLoopReport;
 import io.eventide.core.EventideException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
+import io.eventide.core.Promise;
+import io.eventide.http.HttpOptions;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.HttpServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,10 +37,22 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After: 1} and counted in {@code eventide_admission_shed_total}. Health, readiness and
  * metrics are exempt.
  *
- * <p><b>Drain</b> ({@link #drain()}): readiness turns false, the listener closes, in-flight requests
- * finish (answered with {@code Connection: close}), long-lived responses get their
- * {@code onShutdown}, upgraded connections (WebSocket) get {@code Connection.onShutdown}; what is
- * left at the grace deadline is closed by force.
+ * <p><b>Readiness</b>: {@code /readyz} answers 200 once the host listens and every gate given to
+ * {@link #readyAfter} has completed (an app warming a cache, connecting to its database), 503
+ * before that and from the first moment of a drain, so a balancer that probes it moves on at once.
+ *
+ * <p><b>Drain</b> ({@link #drain()}): readiness turns false, the listener closes (connections already
+ * in its accept queue are served first), in-flight requests finish (answered with
+ * {@code Connection: close}), long-lived responses get their {@code onShutdown} (SSE streams end),
+ * upgraded connections get {@code Connection.onShutdown} (WebSockets close with 1001 Going Away);
+ * what is left at the grace deadline is closed by force.
+ *
+ * <p><b>Under {@code eventide cluster}</b> (module eventide-cluster; the supervisor sets the system
+ * property {@code eventide.cluster.control}): the worker listens first on a port of its own (same
+ * address, any free port: its {@code /metrics} for Prometheus), joins the shared port with an
+ * SO_REUSEPORT listener per loop only once the app is ready, tells the supervisor, reports its
+ * figures every second, drains on the supervisor's SIGTERM, and drains by itself if the supervisor
+ * disappears. One loop per worker unless configured.
  *
  * <p><b>Threading:</b> configure routes before {@link #start()}, from one thread; {@link #drain()}
  * may be called from any thread.
@@ -47,6 +63,12 @@ public final class Host {
     private final HttpServer server;
     private final LoopSampler sampler;
     private final HostMetrics metrics;
+    /** The supervisor of {@code eventide cluster}, or null when not started by one. */
+    private final ClusterLink cluster;
+    /** Set before {@link #start()}, on the configuring thread. */
+    private final List<Promise<?>> readyGates = new ArrayList<>();
+    private volatile boolean ready;
+    private volatile int publicPort = -1;
     private volatile boolean draining;
     private volatile BlockedLoopReport lastBlocked;
     private volatile CompletableFuture<Void> drained;
@@ -60,7 +82,9 @@ public final class Host {
                     lastBlocked = r;
                     defaults.onBlocked().accept(r);
                 }));
-        this.server = HttpServer.create(group, config.http());
+        this.cluster = ClusterLink.fromSystem();
+        HttpOptions http = config.http();
+        this.server = HttpServer.create(group, cluster == null ? http : http.tcp(http.tcp().reusePort(true)));
         this.sampler = new LoopSampler(group, Duration.ofMillis(250));
         this.metrics = new HostMetrics(group, server, sampler);
         installRoutes();
@@ -105,8 +129,8 @@ public final class Host {
         server.after((req, res) -> metrics.observeLatency(System.nanoTime() - req.startNanos()));
         server.get("/healthz", (req, res) -> res.contentType("text/plain").end("ok\n"));
         server.get("/readyz", (req, res) -> {
-            if (draining) {
-                res.status(503).contentType("text/plain").end("draining\n");
+            if (draining || !ready) {
+                res.status(503).contentType("text/plain").end(draining ? "draining\n" : "starting\n");
             } else {
                 res.contentType("text/plain").end("ready\n");
             }
@@ -164,28 +188,109 @@ public final class Host {
         return draining;
     }
 
+    /** @return whether the host is ready: listening, every {@link #readyAfter} gate done, not draining */
+    public boolean isReady() {
+        return ready && !draining;
+    }
+
     /**
-     * Listens, prints the startup line and installs the SIGTERM/SIGINT handlers.
+     * Holds readiness until {@code gate} completes: {@code /readyz} answers 503 until then and, under
+     * {@code eventide cluster}, the worker joins the shared port only then. A gate that fails stops
+     * the app (one line, exit status 1). Call before {@link #start()}.
+     *
+     * @param gate completes when the app is ready (a warmed cache, a connected pool)
+     * @return this host
+     */
+    public Host readyAfter(Promise<?> gate) {
+        readyGates.add(gate);
+        return this;
+    }
+
+    /**
+     * Listens, prints the startup line and installs the SIGTERM/SIGINT handlers; readiness follows
+     * once every {@link #readyAfter} gate has completed.
      *
      * @return this host
      */
     public Host start() {
+        Signals.onTerminate(this::drainAndExit);
+        if (cluster == null) {
+            listenPublic();
+        } else {
+            listen(config.host(), 0); // the worker's own port: first, so metrics and health answer during startup
+            cluster.connect(this::clusterStats, this::drainAndExit);
+        }
+        if (readyGates.isEmpty()) {
+            becomeReady();
+        } else {
+            Promise.all(group.loop(0), readyGates).whenComplete((v, err) ->
+                    Thread.ofPlatform().name("eventide-ready").start(() -> { // not on the loop: listening joins
+                        if (err != null) {
+                            System.err.println("eventide: the app did not become ready: " + err);
+                            System.exit(1);
+                        }
+                        try {
+                            becomeReady();
+                        } catch (EventideException e) {
+                            System.err.println("eventide: " + e.getMessage());
+                            System.exit(1);
+                        }
+                    }));
+        }
+        return this;
+    }
+
+    private void becomeReady() {
+        if (cluster != null) {
+            listenPublic(); // joining the SO_REUSEPORT group is what puts a worker in rotation
+        }
+        ready = true;
+        if (cluster != null) {
+            cluster.ready(publicPort, server.port());
+        }
+    }
+
+    private void listenPublic() {
+        listen(config.host(), config.port());
+        List<Integer> ports = server.ports();
+        publicPort = ports.get(ports.size() - 1);
+        String overrides = config.overrides();
+        System.out.println("eventide: listening on http://" + config.host() + ":" + publicPort + " ("
+                + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
+                + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
+                + (overrides.isEmpty() ? "" : "; " + overrides)
+                + (cluster == null ? "" : "; cluster worker " + cluster.slot() + ", own port " + server.port()) + ")");
+        System.out.flush();
+    }
+
+    private void listen(String host, int port) {
         try {
-            server.listen(config.host(), config.port()).join(); // blocking-ok: startup, main thread (join refuses on a loop)
+            server.listen(host, port).join(); // blocking-ok: startup, main or eventide-ready thread (join refuses on a loop)
         } catch (RuntimeException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             group.close(Duration.ofSeconds(1));
-            throw new EventideException("cannot listen on " + config.host() + ":" + config.port() + ": "
+            throw new EventideException("cannot listen on " + host + ":" + port + ": "
                     + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         }
-        Signals.onTerminate(this::drainAndExit);
-        String overrides = config.overrides();
-        System.out.println("eventide: listening on http://" + config.host() + ":" + server.port() + " ("
-                + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
-                + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
-                + (overrides.isEmpty() ? "" : "; " + overrides) + ")");
-        System.out.flush();
-        return this;
+    }
+
+    /** @return the public port, once listening (the shared port under {@code eventide cluster}), else -1 */
+    public int port() {
+        return publicPort;
+    }
+
+    private String clusterStats() {
+        long requests = 0;
+        for (int c = 1; c <= 5; c++) {
+            requests += server.responses(c);
+        }
+        long lag = 0;
+        for (io.eventide.core.EventLoop l : group.loops()) {
+            lag = Math.max(lag, l.recentLag());
+        }
+        Runtime rt = Runtime.getRuntime();
+        return "requests=" + requests + " conns=" + server.connections() + " heap=" + (rt.totalMemory() - rt.freeMemory())
+                + " heapmax=" + rt.maxMemory() + " lag=" + lag / 1000;
     }
 
     /**
@@ -213,6 +318,9 @@ public final class Host {
     public synchronized CompletableFuture<Void> drain() {
         if (drained == null) {
             draining = true;
+            if (cluster != null) {
+                cluster.draining();
+            }
             drained = server.close(config.grace()).thenCompose(v -> group.close(Duration.ofSeconds(1)));
         }
         return drained;

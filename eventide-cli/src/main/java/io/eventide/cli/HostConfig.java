@@ -44,7 +44,14 @@ public final class HostConfig {
      * @throws ConfigException if a key is unknown or a value wrong
      */
     public static HostConfig load(Map<String, String> appDefaults) {
-        return from(System.getenv(), configFile(System.getenv()), flags(), appDefaults);
+        Map<String, String> defaults = appDefaults;
+        if (ClusterLink.active() && !appDefaults.containsKey("loops")) {
+            // A cluster worker is one process per core, like a Node cluster worker: one loop each
+            // unless the app or the user says otherwise.
+            defaults = new LinkedHashMap<>(appDefaults);
+            defaults.put("loops", "1");
+        }
+        return from(System.getenv(), configFile(System.getenv()), flags(), defaults);
     }
 
     /**
@@ -137,9 +144,15 @@ public final class HostConfig {
         return millis("shutdown-grace-ms");
     }
 
+    /** @return whether each loop has its own SO_REUSEPORT listener (several processes may share the port) */
+    public boolean reusePort() {
+        return Boolean.parseBoolean(get("reuse-port"));
+    }
+
     /** @return the HTTP server's options */
     public HttpOptions http() {
-        return HttpOptions.defaults().maxBodyBytes(number("max-body-bytes"))
+        HttpOptions defaults = HttpOptions.defaults();
+        return defaults.tcp(defaults.tcp().reusePort(reusePort())).maxBodyBytes(number("max-body-bytes"))
                 .timeouts(millis("header-timeout-ms"), millis("keep-alive-timeout-ms"))
                 .gzip(Boolean.parseBoolean(get("gzip")));
     }

@@ -47,7 +47,10 @@ public final class Settings {
             s("shutdown-grace-ms", Kind.MILLIS, "10000", "on SIGTERM, how long in-flight requests may take before they are cut"),
             s("max-body-bytes", Kind.BYTES, Long.toString(HttpOptions.DEFAULT_MAX_BODY_BYTES), "largest request body (413 past it)"),
             s("header-timeout-ms", Kind.MILLIS, "10000", "time to send a request head (408 past it)"),
-            s("keep-alive-timeout-ms", Kind.MILLIS, "5000", "idle time before a keep-alive connection is closed"),
+            s("keep-alive-timeout-ms", Kind.MILLIS, "65000", "idle time before a keep-alive connection is closed "
+                    + "(above the 60 s idle timeout of nginx upstreams and most load balancers, so that they close first)"),
+            s("reuse-port", Kind.BOOL, "false", "one SO_REUSEPORT listener per loop, so that several processes share "
+                    + "the port (always on under eventide cluster)"),
             s("gzip", Kind.BOOL, "false", "compress text responses for clients that accept gzip"),
             s("admission.max-lag-ms", Kind.MILLIS, "200", "shed new requests (503 + Retry-After) while the loop lags more"),
             s("admission.max-worker-queue", Kind.COUNT, "768", "shed new requests while more offloaded tasks wait"),

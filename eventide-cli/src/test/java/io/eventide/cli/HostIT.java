@@ -59,6 +59,57 @@ class HostIT {
     }
 
     @Test
+    void readinessWaitsForTheAppsGatesAndFailsAsSoonAsADrainBegins() throws Exception {
+        Host host = Host.create(config(1, 1000));
+        io.eventide.core.Promise<String> warmed = host.group().loop(0).promise();
+        host.readyAfter(warmed);
+        host.start();
+        try {
+            HttpResponse<String> starting = get(host, "/readyz");
+            assertThat(starting.statusCode()).isEqualTo(503);
+            assertThat(starting.body()).isEqualTo("starting\n");
+            assertThat(get(host, "/healthz").statusCode()).isEqualTo(200);
+            host.group().loop(0).execute(() -> warmed.resolve("warm"));
+            HttpResponse<String> r = get(host, "/readyz");
+            for (int i = 0; i < 200 && r.statusCode() != 200; i++) {
+                r = get(host, "/readyz"); // the gate completes on the loop, readiness follows on its own thread
+            }
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(host.isReady()).isTrue();
+        } finally {
+            host.drain().join();
+        }
+        assertThat(host.isReady()).isFalse();
+    }
+
+    @Test
+    void reusePortLetsTwoHostsShareOnePort() throws Exception {
+        Map<String, String> settings = Map.of("port", "0", "host", "127.0.0.1", "loops", "1", "reuse-port", "true");
+        Host first = Host.create(HostConfig.of(settings));
+        first.http().get("/who", (req, res) -> res.end("first"));
+        first.start();
+        Map<String, String> same = new java.util.HashMap<>(settings);
+        same.put("port", Integer.toString(first.port()));
+        Host second = Host.create(HostConfig.of(same));
+        second.http().get("/who", (req, res) -> res.end("second"));
+        try {
+            second.start();
+            assertThat(second.port()).isEqualTo(first.port());
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 200 && seen.size() < 2; i++) {
+                HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                seen.add(fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.port() + "/who")).build(),
+                        BodyHandlers.ofString()).body());
+                fresh.close();
+            }
+            assertThat(seen).containsExactlyInAnyOrder("first", "second");
+        } finally {
+            second.drain().join();
+            first.drain().join();
+        }
+    }
+
+    @Test
     void aLaggingLoopShedsNewRequestsWith503BeforeReadingThem() throws Exception {
         Host host = Host.create(config(1, 50));
         host.http().get("/hello", (req, res) -> res.end("hi"));
