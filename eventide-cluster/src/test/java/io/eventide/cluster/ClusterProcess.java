@@ -1,0 +1,166 @@
+package io.eventide.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A supervisor started as a real process (`Cluster start ... -- java ClusterApp`) on a free port,
+ * with its run and log directories under a test's temporary directory. Every wait is bounded.
+ */
+final class ClusterProcess implements AutoCloseable {
+    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    static final String CP = System.getProperty("java.class.path");
+
+    final String name;
+    final Path runBase;
+    final Path logDir;
+    final int port;
+    final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private ClusterProcess(String name, Path dir, int port, Process process) {
+        this.name = name;
+        this.runBase = dir.resolve("run");
+        this.logDir = dir.resolve("logs");
+        this.port = port;
+        this.process = process;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    seen.add(l);
+                    lines.add(l);
+                }
+            } catch (IOException e) {
+                lines.add("(output closed: " + e + ")");
+            }
+        });
+    }
+
+    /**
+     * @param dir a temporary directory
+     * @param clusterOptions e.g. "-n", "2"
+     * @param workerJvmOptions extra -D/-X options for the workers
+     */
+    static ClusterProcess start(Path dir, List<String> clusterOptions, List<String> workerJvmOptions) throws IOException {
+        int port = freePort();
+        String name = "t" + ProcessHandle.current().pid() + "-" + port;
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx64m", "-cp", CP, Cluster.class.getName(), "start",
+                "--name=" + name, "--run-dir=" + dir.resolve("run"), "--log-dir=" + dir.resolve("logs")));
+        cmd.addAll(clusterOptions);
+        cmd.add("--");
+        cmd.addAll(List.of(JAVA, "-XX:+UseParallelGC", "-Xss1m", "-Deventide.config.port=" + port,
+                "-Deventide.config.host=127.0.0.1"));
+        cmd.addAll(workerJvmOptions);
+        cmd.addAll(List.of("-cp", CP, ClusterApp.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        return new ClusterProcess(name, dir, port, pb.start());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits (at most 120 s) for a line matching {@code p}; fails with the output so far. */
+    String await(Predicate<String> p, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < end) {
+            String l = lines.poll(1, TimeUnit.SECONDS);
+            if (l != null && p.test(l)) {
+                return l;
+            }
+            if (l == null && !process.isAlive()) {
+                break;
+            }
+        }
+        throw new AssertionError("no line for: " + what + "; output:\n" + String.join("\n", output()));
+    }
+
+    /** Waits until {@code n} workers reported ready since the last call. */
+    void awaitReady(int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            await(l -> l.startsWith("eventide cluster: worker ") && l.contains(") ready on port"), "worker ready " + (i + 1) + "/" + n);
+        }
+    }
+
+    List<String> output() {
+        synchronized (seen) {
+            return new ArrayList<>(seen);
+        }
+    }
+
+    /** Runs a command against this cluster in-process; returns its exit status and output. */
+    Result command(String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--name=" + name);
+        a.add("--run-dir=" + runBase);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int status;
+        synchronized (ClusterProcess.class) {
+            System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+            try {
+                status = Cluster.run(a);
+            } finally {
+                System.setOut(old);
+            }
+        }
+        return new Result(status, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    record Result(int status, String output) {
+    }
+
+    /** @return the pids of the workers in state {@code state}, from status --json */
+    List<Long> pids(String state) {
+        Result r = command("status", "--json");
+        assertThat(r.status()).as("status: %s", r.output()).isZero();
+        List<Long> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\"pid\":(\\d+),\"generation\":\\d+,\"state\":\"" + state + "\"").matcher(r.output());
+        while (m.find()) {
+            out.add(Long.parseLong(m.group(1)));
+        }
+        return out;
+    }
+
+    /** Stops with SIGTERM; returns the exit status (fails if the supervisor does not exit in 60 s). */
+    int terminate() throws InterruptedException {
+        process.toHandle().destroy();
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        assertThat(exited).as("supervisor exited; output:\n%s", String.join("\n", output())).isTrue();
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> workers = process.toHandle().descendants().toList();
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                workers.forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
