@@ -33,6 +33,7 @@ public final class ClusterApp {
                 "admission.max-worker-queue", Integer.toString(Integer.MAX_VALUE), "shutdown-grace-ms", "15000")));
         String pid = Long.toString(ProcessHandle.current().pid());
         host.http().get("/pid", (req, res) -> res.contentType("text/plain").end(pid));
+        host.http().post("/echo", (req, res) -> req.body().onSuccess(b -> res.contentType("text/plain").end(b)));
         host.http().get("/grow", (req, res) -> {
             int mb = Integer.parseInt(req.queryParam("mb"));
             for (int i = 0; i < mb; i++) {
