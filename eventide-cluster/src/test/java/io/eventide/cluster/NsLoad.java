@@ -18,7 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * A mixed idle/burst client for the nginx tests, run inside a network namespace
  * ({@code ip netns exec ns java ... NsLoad BASE STOPFILE MAXSECONDS}): bursts of 1 to 64 concurrent
  * requests (GET /pid, and POST /echo, which nginx never retries), separated by idle gaps of up to
- * 1.5 s, until STOPFILE exists. Prints {@code bursts=N} as it goes and one {@code RESULT} line.
+ * 1.5 s, until STOPFILE exists. With a fourth argument LONGIDLEMS, every tenth gap lasts from 55 s to
+ * that long instead: pooled connections then sit idle past nginx's keepalive_timeout (60 s), which
+ * is where a server with a shorter idle timeout answers 502s. Prints {@code bursts=N} as it goes
+ * and one {@code RESULT} line.
  */
 public final class NsLoad {
     private NsLoad() {
@@ -28,6 +31,7 @@ public final class NsLoad {
         URI base = URI.create(args[0]);
         Path stop = Path.of(args[1]);
         long end = System.nanoTime() + Long.parseLong(args[2]) * 1_000_000_000L;
+        long longIdle = args.length > 3 ? Long.parseLong(args[3]) : 0;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Map<String, Integer> statuses = new TreeMap<>();
         List<String> failures = new ArrayList<>();
@@ -53,7 +57,7 @@ public final class NsLoad {
                 }
             }
             System.out.println("bursts=" + (++bursts));
-            Thread.sleep(r.nextInt(1500));
+            Thread.sleep(longIdle > 55_000 && bursts % 10 == 0 ? r.nextLong(55_000, longIdle) : r.nextInt(1500));
         }
         System.out.println("RESULT ok=" + ok + " statuses=" + statuses + " failures=" + failures);
     }
