@@ -13,16 +13,21 @@ pick_port() { local p; for p in $(seq "${1:-18080}" 18180); do port_free "$p" &&
 # app_jar DIR: compiles bench/cluster/Plaintext.java into DIR/plaintext.jar (Main-Class Plaintext) and
 # prints its path. Workers start from a jar in well under a second; App.java in source mode spends
 # seconds in javac first, which would dominate restart and reload times.
-app_jar() {
+# runtime_cp: the class path ./eventide run uses (every runtime module's jar and dependencies).
+runtime_cp() {
   local cp="" f m
   for f in "$ROOT"/eventide-*/target/eventide-*-SNAPSHOT.jar "$ROOT"/eventide-*/target/classpath.txt; do
     m="${f#"$ROOT"/}"; m="${m%%/*}"
     [[ "$m" == eventide-lab || ! -s "$f" || "$f" == *-sources.jar || "$f" == *-javadoc.jar ]] && continue
     case "$f" in *.jar) cp="$cp:$f" ;; *) cp="$cp:$(cat "$f")" ;; esac
   done
+  echo "${cp#:}"
+}
+
+app_jar() {
+  local cp; cp="$(runtime_cp)"
   mkdir -p "$1/app-classes"
-  javac -nowarn -cp "${cp#:}" -d "$1/app-classes" "$HERE/Plaintext.java" 2>/dev/null || javac -cp "${cp#:}" -d "$1/app-classes" "$HERE/Plaintext.java" \
-    || die "cannot compile bench/cluster/Plaintext.java"
+  javac -nowarn -cp "$cp" -d "$1/app-classes" "$HERE/Plaintext.java" || die "cannot compile bench/cluster/Plaintext.java"
   jar --create --file "$1/plaintext.jar" --main-class Plaintext -C "$1/app-classes" . || die "cannot build plaintext.jar"
   echo "$1/plaintext.jar"
 }
@@ -53,20 +58,6 @@ stop_cluster() {
   # app_jar DIR: compiles bench/cluster/Plaintext.java into DIR/plaintext.jar (Main-Class Plaintext) and
 # prints its path. Workers start from a jar in well under a second; App.java in source mode spends
 # seconds in javac first, which would dominate restart and reload times.
-app_jar() {
-  local cp="" f m
-  for f in "$ROOT"/eventide-*/target/eventide-*-SNAPSHOT.jar "$ROOT"/eventide-*/target/classpath.txt; do
-    m="${f#"$ROOT"/}"; m="${m%%/*}"
-    [[ "$m" == eventide-lab || ! -s "$f" || "$f" == *-sources.jar || "$f" == *-javadoc.jar ]] && continue
-    case "$f" in *.jar) cp="$cp:$f" ;; *) cp="$cp:$(cat "$f")" ;; esac
-  done
-  mkdir -p "$1/app-classes"
-  javac -nowarn -cp "${cp#:}" -d "$1/app-classes" "$HERE/Plaintext.java" 2>/dev/null || javac -cp "${cp#:}" -d "$1/app-classes" "$HERE/Plaintext.java" \
-    || die "cannot compile bench/cluster/Plaintext.java"
-  jar --create --file "$1/plaintext.jar" --main-class Plaintext -C "$1/app-classes" . || die "cannot build plaintext.jar"
-  echo "$1/plaintext.jar"
-}
-
 CLUSTER_PID=""
 }
 cluster_cmd() { "$ROOT/eventide" cluster "$@" --name="$CLUSTER_NAME"; }

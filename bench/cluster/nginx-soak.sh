@@ -30,12 +30,7 @@ command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || die "needs nginx: apt
 OUT="$ROOT/bench/results/cluster-nginx-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 (cd "$ROOT" && ./eventide build && mvn -B -q -ntp -pl eventide-cluster -am test-compile) >"$OUT/build.log" 2>&1 \
   || die "build failed: $OUT/build.log"
-CP=""
-for f in "$ROOT"/eventide-*/target/eventide-*-SNAPSHOT.jar "$ROOT"/eventide-*/target/classpath.txt; do
-  [[ "$f" == *eventide-lab* || ! -s "$f" ]] && continue
-  case "$f" in *.jar) CP="$CP:$f" ;; *) CP="$CP:$(cat "$f")" ;; esac
-done
-CP="${CP#:}:$ROOT/eventide-cluster/target/test-classes"
+CP="$(runtime_cp):$ROOT/eventide-cluster/target/test-classes"
 TAG="evs$(( $$ % 1000 ))"; NET=$(( 150 + $$ % 40 ))
 PIDS=(); NSS=()
 cleanup() {

@@ -88,15 +88,7 @@ public record ClusterOptions(int workers, long maxMemoryBytes, Duration readyTim
      * @throws IllegalArgumentException on an unknown option or a bad value, with a message for the user
      */
     public static ClusterOptions parse(List<String> args) {
-        int workers = Runtime.getRuntime().availableProcessors();
-        long maxMemory = 0;
-        long ready = DEFAULT_READY_TIMEOUT_MS;
-        long kill = DEFAULT_KILL_TIMEOUT_MS;
-        long delay = DEFAULT_RESTART_DELAY_MS;
-        long maxDelay = DEFAULT_MAX_RESTART_DELAY_MS;
-        String name = Long.toString(ProcessHandle.current().pid());
-        Path runBase = defaultRunBase();
-        Path logDir = Path.of("logs");
+        Parsed p = new Parsed();
         int i = 0;
         for (; i < args.size() && !args.get(i).equals("--"); i++) {
             String a = args.get(i);
@@ -104,11 +96,31 @@ public record ClusterOptions(int workers, long maxMemoryBytes, Duration readyTim
                 if (++i == args.size()) {
                     throw new IllegalArgumentException("-n needs a number of workers or 'max'");
                 }
-                workers = workers(args.get(i));
-                continue;
+                p.workers = workers(args.get(i));
+            } else {
+                int eq = a.indexOf('=');
+                p.set(a, eq < 0 ? a : a.substring(0, eq), eq < 0 ? "" : a.substring(eq + 1));
             }
-            String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
+        }
+        List<String> command = i < args.size() ? new ArrayList<>(args.subList(i + 1, args.size())) : List.of();
+        return new ClusterOptions(p.workers, p.maxMemory, Duration.ofMillis(p.ready), Duration.ofMillis(p.kill),
+                Duration.ofMillis(p.delay), Duration.ofMillis(Math.max(p.delay, p.maxDelay)), p.name, p.runBase, p.logDir,
+                command);
+    }
+
+    /** The options while they are parsed, at their defaults. */
+    private static final class Parsed {
+        int workers = Runtime.getRuntime().availableProcessors();
+        long maxMemory;
+        long ready = DEFAULT_READY_TIMEOUT_MS;
+        long kill = DEFAULT_KILL_TIMEOUT_MS;
+        long delay = DEFAULT_RESTART_DELAY_MS;
+        long maxDelay = DEFAULT_MAX_RESTART_DELAY_MS;
+        String name = Long.toString(ProcessHandle.current().pid());
+        Path runBase = defaultRunBase();
+        Path logDir = Path.of("logs");
+
+        void set(String arg, String key, String v) {
             switch (key) {
                 case "--workers" -> workers = workers(v);
                 case "--max-memory" -> maxMemory = bytes(v);
@@ -119,14 +131,11 @@ public record ClusterOptions(int workers, long maxMemoryBytes, Duration readyTim
                 case "--name" -> name = name(v);
                 case "--run-dir" -> runBase = Path.of(nonEmpty(key, v));
                 case "--log-dir" -> logDir = Path.of(nonEmpty(key, v));
-                default -> throw new IllegalArgumentException("unknown cluster option '" + a + "'; options: -n N|max, "
+                default -> throw new IllegalArgumentException("unknown cluster option '" + arg + "'; options: -n N|max, "
                         + "--workers=, --max-memory=, --ready-timeout-ms=, --kill-timeout-ms=, --restart-delay-ms=, "
                         + "--max-restart-delay-ms=, --name=, --run-dir=, --log-dir=");
             }
         }
-        List<String> command = i < args.size() ? new ArrayList<>(args.subList(i + 1, args.size())) : List.of();
-        return new ClusterOptions(workers, maxMemory, Duration.ofMillis(ready), Duration.ofMillis(kill),
-                Duration.ofMillis(delay), Duration.ofMillis(Math.max(delay, maxDelay)), name, runBase, logDir, command);
     }
 
     private static int workers(String v) {

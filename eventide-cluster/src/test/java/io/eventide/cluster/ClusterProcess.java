@@ -2,16 +2,12 @@ package io.eventide.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -30,8 +26,7 @@ final class ClusterProcess implements AutoCloseable {
     final Path logDir;
     final int port;
     final Process process;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final LineProcess lines;
 
     private ClusterProcess(String name, Path dir, int port, Process process) {
         this.name = name;
@@ -39,16 +34,7 @@ final class ClusterProcess implements AutoCloseable {
         this.logDir = dir.resolve("logs");
         this.port = port;
         this.process = process;
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    seen.add(l);
-                    lines.add(l);
-                }
-            } catch (IOException e) {
-                lines.add("(output closed: " + e + ")");
-            }
-        });
+        this.lines = new LineProcess(process);
     }
 
     /**
@@ -79,17 +65,7 @@ final class ClusterProcess implements AutoCloseable {
 
     /** Waits (at most 120 s) for a line matching {@code p}; fails with the output so far. */
     String await(Predicate<String> p, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < end) {
-            String l = lines.poll(1, TimeUnit.SECONDS);
-            if (l != null && p.test(l)) {
-                return l;
-            }
-            if (l == null && !process.isAlive()) {
-                break;
-            }
-        }
-        throw new AssertionError("no line for: " + what + "; output:\n" + String.join("\n", output()));
+        return lines.await(p, what);
     }
 
     /** Waits until {@code n} workers reported ready since the last call. */
@@ -100,9 +76,7 @@ final class ClusterProcess implements AutoCloseable {
     }
 
     List<String> output() {
-        synchronized (seen) {
-            return new ArrayList<>(seen);
-        }
+        return lines.output();
     }
 
     /** Runs a command against this cluster in-process; returns its exit status and output. */

@@ -2,18 +2,13 @@ package io.eventide.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,14 +41,14 @@ class NginxNamespacesIT {
             Files.writeString(dir.resolve("eventide-servers.conf"), servers);
             Path docsConf = repoRoot().resolve("docs/nginx/eventide.conf");
             Files.writeString(dir.resolve("nginx.conf"), nginxMain(dir, docsConf));
-            Proc h1 = startHost(hosts.get(0));
-            Proc h2 = startHost(hosts.get(1));
+            LineProcess h1 = startHost(hosts.get(0));
+            LineProcess h2 = startHost(hosts.get(1));
             h1.await(l -> l.startsWith("eventide: listening on"), "host 1 listening");
             h2.await(l -> l.startsWith("eventide: listening on"), "host 2 listening");
-            Proc nginx = start(List.of("ip", "netns", "exec", lb, "nginx", "-p", dir.toString(), "-c",
+            LineProcess nginx = start(List.of("ip", "netns", "exec", lb, "nginx", "-p", dir.toString(), "-c",
                     dir.resolve("nginx.conf").toString(), "-g", "daemon off;"));
             Path stop = dir.resolve("stop-load");
-            Proc load = start(List.of("ip", "netns", "exec", lb, ClusterProcess.JAVA, "-cp", ClusterProcess.CP,
+            LineProcess load = start(List.of("ip", "netns", "exec", lb, ClusterProcess.JAVA, "-cp", ClusterProcess.CP,
                     NsLoad.class.getName(), "http://127.0.0.1:80", stop.toString(), "100"));
             load.await(l -> l.equals("bursts=10"), "10 bursts through nginx");
 
@@ -62,7 +57,7 @@ class NginxNamespacesIT {
             assertThat(h1.process.exitValue()).isZero();
             int bursts = load.count(l -> l.startsWith("bursts="));
             load.await(l -> l.equals("bursts=" + (bursts + 5)), "5 bursts with host 1 down");
-            Proc h1again = startHost(hosts.get(0)); // ...and the new version comes up
+            LineProcess h1again = startHost(hosts.get(0)); // ...and the new version comes up
             h1again.await(l -> l.startsWith("eventide: listening on"), "host 1 back");
             int now = load.count(l -> l.startsWith("bursts="));
             load.await(l -> l.equals("bursts=" + (now + 10)), "10 bursts with host 1 back");
@@ -132,7 +127,7 @@ class NginxNamespacesIT {
         run(List.of("ip", "-n", host, "link", "set", b, "up"));
     }
 
-    private Proc startHost(String ns) throws IOException {
+    private LineProcess startHost(String ns) throws IOException {
         return start(List.of("ip", "netns", "exec", ns, ClusterProcess.JAVA, "-XX:+UseParallelGC", "-Xss1m",
                 "-Deventide.config.port=8080", "-Deventide.config.host=0.0.0.0", "-Deventide.config.loops=1",
                 "-cp", ClusterProcess.CP, ClusterApp.class.getName()));
@@ -161,10 +156,10 @@ class NginxNamespacesIT {
         assertThat(p.exitValue()).as("%s: %s", cmd, out).isZero();
     }
 
-    private Proc start(List<String> cmd) throws IOException {
+    private LineProcess start(List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         started.add(p);
-        return new Proc(p);
+        return new LineProcess(p);
     }
 
     private static Path repoRoot() {
@@ -174,46 +169,5 @@ class NginxNamespacesIT {
         }
         assertThat(p).as("repository root with docs/nginx").isNotNull();
         return p;
-    }
-
-    /** A started process whose output lines are kept; every wait is bounded. */
-    static final class Proc {
-        final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        Proc(Process process) {
-            this.process = process;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l = r.readLine(); l != null; l = r.readLine()) {
-                        seen.add(l);
-                        lines.add(l);
-                    }
-                } catch (IOException e) {
-                    lines.add("(output closed: " + e + ")");
-                }
-            });
-        }
-
-        String await(Predicate<String> p, String what) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < end) {
-                String l = lines.poll(1, TimeUnit.SECONDS);
-                if (l != null && p.test(l)) {
-                    return l;
-                }
-                if (l == null && !process.isAlive()) {
-                    break;
-                }
-            }
-            throw new AssertionError("no line for: " + what + "; output:\n" + String.join("\n", seen));
-        }
-
-        int count(Predicate<String> p) {
-            synchronized (seen) {
-                return (int) seen.stream().filter(p).count();
-            }
-        }
     }
 }

@@ -55,6 +55,30 @@ class GracefulShutdownIT {
         server.group().close(Duration.ofSeconds(2)).join();
     }
 
+    /** A server on one loop answering GET /hi with "hi". */
+    private static HttpServer oneLoopServer() {
+        HttpServer server = HttpServer.create(LoopGroup.create(LoopOptions.defaults().loops(1)), HttpOptions.defaults());
+        server.get("/hi", (req, res) -> res.end("hi"));
+        server.listen("127.0.0.1", 0).join();
+        return server;
+    }
+
+    /** Keeps the only loop busy until the returned latch is counted down; returns once it is held. */
+    private static CountDownLatch holdLoop(LoopGroup group) throws InterruptedException {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        group.loop(0).execute(() -> {
+            held.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        held.await();
+        return hold;
+    }
+
     /**
      * A client whose handshake the kernel completed (it waits in the accept queue) when the close
      * begins is served, not reset: the listener's queue is drained before the socket is closed, and
@@ -62,25 +86,13 @@ class GracefulShutdownIT {
      */
     @Test
     void aConnectionWaitingInTheAcceptQueueIsServedNotReset() throws Exception {
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
-        HttpServer server = HttpServer.create(group, HttpOptions.defaults());
-        server.get("/hi", (req, res) -> res.end("hi"));
-        server.listen("127.0.0.1", 0).join();
+        HttpServer server = oneLoopServer();
+        LoopGroup group = server.group();
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
-            CountDownLatch hold = new CountDownLatch(1);
-            CountDownLatch held = new CountDownLatch(1);
             // Keep the only loop busy, so the connection below stays in the accept queue and the
             // close is queued behind it.
-            group.loop(0).execute(() -> {
-                held.countDown();
-                try {
-                    hold.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            held.await();
+            CountDownLatch hold = holdLoop(group);
             try (Socket queued = new Socket("127.0.0.1", server.port())) {
                 queued.setSoTimeout(20_000);
                 queued.getOutputStream().write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -101,24 +113,15 @@ class GracefulShutdownIT {
      */
     @Test
     void aRequestOnARecentlyUsedKeepAliveConnectionDuringTheCloseIsAnswered() throws Exception {
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
-        HttpServer server = HttpServer.create(group, HttpOptions.defaults());
-        server.get("/hi", (req, res) -> res.end("hi"));
-        server.listen("127.0.0.1", 0).join();
+        HttpServer server = oneLoopServer();
+        LoopGroup group = server.group();
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
             out.write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContain("Connection: close");
-            CountDownLatch hold = new CountDownLatch(1);
-            group.loop(0).execute(() -> {
-                try {
-                    hold.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CountDownLatch hold = holdLoop(group);
             CompletableFuture<Void> closed = server.close(Duration.ofSeconds(10));
             out.write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             hold.countDown();

@@ -3,9 +3,6 @@ package io.eventide.cluster.internal;
 import io.eventide.cluster.ClusterOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +37,6 @@ import java.util.concurrent.TimeUnit;
  * thread; {@link #post} from any thread.
  */
 public final class Supervisor {
-    private static final String SETSID = "/usr/bin/setsid";
-
     private final ClusterOptions opts;
     private final Logs logs;
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
@@ -54,12 +49,13 @@ public final class Supervisor {
     private final List<Worker> retired = new ArrayList<>();
     private final Map<Long, Worker> byPid = new HashMap<>();
     private final long startedNanos = System.nanoTime();
-    private final Path socket;
+    private final RunDir runDir;
+    private final WorkerLauncher launcher;
+    private final Map<Peer, Worker> workerPeers = new HashMap<>();
     private ControlServer control;
     private RollingReload reload;
     private boolean stopping;
     private boolean forced;
-    private int generation;
 
     /**
      * @param opts the options
@@ -70,7 +66,8 @@ public final class Supervisor {
     public Supervisor(ClusterOptions opts, PrintStream out, PrintStream err) throws IOException {
         this.opts = opts;
         this.logs = new Logs(opts.logDir(), out, err);
-        this.socket = opts.runDir().resolve("control.sock");
+        this.runDir = new RunDir(opts.runDir());
+        this.launcher = new WorkerLauncher(opts.command(), runDir.socket(), logs);
         this.slots = new Slot[opts.workers()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i + 1);
@@ -89,14 +86,14 @@ public final class Supervisor {
      * @throws IOException if the run directory or control socket cannot be set up
      */
     public int run() throws IOException {
-        prepareRunDir();
-        control = new ControlServer(socket, (peer, line) -> post(() -> onLine(peer, line)));
+        runDir.create(opts.name());
+        control = new ControlServer(runDir.socket(), (peer, line) -> post(() -> onLine(peer, line)));
         Signals.on("TERM", () -> post(() -> stop("SIGTERM")));
         Signals.on("INT", () -> post(() -> stop("SIGINT")));
         Signals.on("HUP", () -> post(() -> startReload(null)));
         logs.event(null, "supervisor pid " + ProcessHandle.current().pid() + " starting " + slots.length + " worker"
-                + (slots.length == 1 ? "" : "s") + " of: " + brief(opts.command()) + " (name " + opts.name()
-                + ", control " + socket + ", logs " + logs.dir() + "/, tcp_migrate_req " + migrateReq() + ")");
+                + (slots.length == 1 ? "" : "s") + " of: " + launcher.brief() + " (name " + opts.name()
+                + ", control " + runDir.socket() + ", logs " + logs.dir() + "/, tcp_migrate_req " + RunDir.migrateReq() + ")");
         for (Slot s : slots) {
             spawn(s, false);
         }
@@ -113,68 +110,20 @@ public final class Supervisor {
         return forced ? 1 : 0;
     }
 
-    /** The command with its class path shortened: the log line stays readable. */
-    private static String brief(List<String> command) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < command.size(); i++) {
-            String a = command.get(i);
-            out.add(a);
-            if ((a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path")) && i + 1 < command.size()) {
-                out.add("<" + command.get(++i).split(java.io.File.pathSeparator).length + " class path entries>");
-            }
-        }
-        return String.join(" ", out);
-    }
-
-    private void prepareRunDir() throws IOException {
-        Path dir = opts.runDir();
-        Files.createDirectories(dir.getParent());
-        if (Files.exists(socket) && ControlClient.isLive(socket)) {
-            throw new IOException("a cluster named '" + opts.name() + "' is already running (" + socket + ")");
-        }
-        Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the socket is as private as its directory can be made there.
-        }
-    }
-
     private void cleanUp() throws IOException {
         timer.shutdownNow();
         control.close();
-        Files.deleteIfExists(opts.runDir().resolve(StatusReport.TARGETS_FILE));
-        Files.deleteIfExists(opts.runDir());
+        runDir.remove();
         logs.close();
-    }
-
-    /** @return the kernel's {@code net.ipv4.tcp_migrate_req} (0, 1, or "absent" on kernels without it) */
-    static String migrateReq() {
-        try {
-            return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_migrate_req")).trim();
-        } catch (IOException e) {
-            return "absent";
-        }
     }
 
     // ------------------------------------------------------------------------------------------
     // Workers
 
     Worker spawn(Slot s, boolean replacement) {
-        List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(Path.of(SETSID))) {
-            // Its own session: a Ctrl-C in the terminal reaches only the supervisor, which then
-            // drains the workers in order, instead of every worker at once behind its back.
-            cmd.add(SETSID);
-        }
-        cmd.add(opts.command().get(0));
-        cmd.add("-Deventide.cluster.control=" + socket);
-        cmd.add("-Deventide.cluster.slot=" + s.index);
-        cmd.addAll(opts.command().subList(1, opts.command().size()));
-        Process p;
+        Worker w;
         try {
-            p = new ProcessBuilder(cmd).start();
-            p.getOutputStream().close();
+            w = launcher.start(s.index);
         } catch (IOException e) {
             logs.event(null, "cannot start worker " + s.index + ": " + e.getMessage());
             if (!replacement) {
@@ -182,11 +131,8 @@ public final class Supervisor {
             }
             return null;
         }
-        Worker w = new Worker(s.index, ++generation, p);
         byPid.put(w.pid, w);
-        logs.pump(w, p.getInputStream(), false);
-        logs.pump(w, p.getErrorStream(), true);
-        p.onExit().thenRun(() -> post(() -> exited(w)));
+        w.process.onExit().thenRun(() -> post(() -> exited(w)));
         if (replacement) {
             s.next = w;
         } else {
@@ -227,8 +173,6 @@ public final class Supervisor {
             }
         }
     }
-
-    private final Map<Peer, Worker> workerPeers = new HashMap<>();
 
     private static long parsePid(String s) {
         try {
@@ -298,7 +242,7 @@ public final class Supervisor {
         workerPeers.values().removeIf(x -> x == w);
         Slot s = slots[w.slot - 1];
         boolean asked = w.drainReason != null;
-        logs.event(w, "worker " + w.slot + " (pid " + w.pid + ") exited with status " + w.exitCode + describe(w.exitCode)
+        logs.event(w, "worker " + w.slot + " (pid " + w.pid + ") exited with status " + w.exitCode + Worker.describe(w.exitCode)
                 + (asked ? " after draining (" + w.drainReason + ", " + String.format("%.2f s",
                         (System.nanoTime() - w.drainNanos) / 1e9) + ")" : " unexpectedly"));
         retired.remove(w);
@@ -315,15 +259,6 @@ public final class Supervisor {
         if (reload != null) {
             reload.onExit(s, w);
         }
-    }
-
-    private static String describe(int code) {
-        return switch (code) {
-            case 137 -> " (SIGKILL)";
-            case 143 -> " (SIGTERM)";
-            case 134 -> " (SIGABRT)";
-            default -> "";
-        };
     }
 
     private void scheduleRestart(Slot s) {

@@ -110,6 +110,16 @@ final class Worker {
         process.toHandle().destroyForcibly();
     }
 
+    /** @return how an exit status reads: " (SIGKILL)" for 137, and so on */
+    static String describe(int code) {
+        return switch (code) {
+            case 137 -> " (SIGKILL)";
+            case 143 -> " (SIGTERM)";
+            case 134 -> " (SIGABRT)";
+            default -> "";
+        };
+    }
+
     @Override
     public String toString() {
         return "worker " + slot + " (pid " + pid + ")";
