@@ -8,7 +8,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 JDK="$(bench_find_jdk)" || die "no JDK >= 21 found (set JAVA_HOME)"
 export JAVA_HOME="$JDK" PATH="$JDK/bin:$PATH"
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() { local p; for p in $(seq "${1:-18080}" 18180); do port_free "$p" && { echo "$p"; return; }; done; die "no free port"; }
+pick_port() { local p b="${1:-18080}"; for p in $(seq "$b" $((b + 100))); do port_free "$p" && { echo "$p"; return; }; done; die "no free port"; }
 
 # app_jar DIR: compiles bench/cluster/Plaintext.java into DIR/plaintext.jar (Main-Class Plaintext) and
 # prints its path. Workers start from a jar in well under a second; App.java in source mode spends

@@ -3,22 +3,25 @@
 # with 2 workers, and by one Node.js process vs Node's cluster module with 2 workers.
 #
 #   bench/setup.sh && bench/cluster/scaling.sh [--quick] [--rounds N] [--duration S] [--conns C]
+#                                             [--wrk-threads T]
 #
 # Each Eventide worker has one loop (the cluster default), like a Node process. On a 2-core machine
-# the load generator has to share the cores with the servers: nothing is pinned, wrk runs one
-# thread (one core at most). Rounds are interleaved (eventide-1, eventide-2, node-1, node-2), each
-# server started afresh and warmed up; per cell `wrk -t1 -cC -dDs --latency /plaintext`. The
+# the load generator has to share the cores with the servers: nothing is pinned, and wrk runs T
+# threads (default 2: with one, wrk itself capped the single-worker cells in a smoke run). Rounds
+# are interleaved (eventide-1, eventide-2, node-1, node-2), each server started afresh and warmed
+# up; per cell `wrk -tT -cC -dDs --latency /plaintext`. The
 # summary gives median requests/s per configuration and the ratios 2 workers / 1 (issue 12:
 # Eventide >= 1.6x). Raw output: bench/results/cluster-scaling-<time>/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ROUNDS=3; DURATION=10; WARMUP=5; CONNS=256
+ROUNDS=3; DURATION=10; WARMUP=5; CONNS=256; THREADS=2
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROUNDS=1; DURATION=3; WARMUP=2; shift ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --conns) CONNS="$2"; shift 2 ;;
+    --wrk-threads) THREADS="$2"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -48,8 +51,8 @@ for round in $(seq 1 "$ROUNDS"); do
       eventide-*) start_cluster "$n" "$PORT" "$OUT/server-$cfg-r$round.log" ;;
       node-*) start_node "$n" "$OUT/server-$cfg-r$round.log" ;;
     esac
-    wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/plaintext" >/dev/null
-    wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/plaintext" >"$OUT/wrk-$cfg-r$round.txt"
+    wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/plaintext" >/dev/null
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/plaintext" >"$OUT/wrk-$cfg-r$round.txt"
     read -r rps p99 err non2xx < <(wrk_summary <"$OUT/wrk-$cfg-r$round.txt")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$cfg" "$rps" "$p99" "$err" "$non2xx" | tee -a "$OUT/results.tsv" >&2
     case "$cfg" in

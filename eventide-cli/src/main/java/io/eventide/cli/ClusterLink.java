@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -14,13 +18,15 @@ import java.util.function.Supplier;
  * eventide-cluster), over the Unix domain socket the supervisor names in the system property
  * {@value #CONTROL_PROPERTY}. Outside a cluster there is no link and nothing here runs.
  *
- * <p>The worker only reports; the supervisor steers with signals (SIGTERM: drain and exit). Lines,
- * one per message, {@code verb key=value...}:
+ * <p>The worker reports; the supervisor steers with signals (SIGTERM: drain and exit) and tells
+ * each worker where its siblings listen (for {@code cluster.sticky}). Lines, one per message,
+ * {@code verb key=value...}:
  * <pre>
- *   hello slot=2 pid=4242                      once, on connecting
- *   ready port=8080 direct=41234               once the app is ready and listens on the shared port
- *   stats requests=N conns=N heap=B heapmax=B lag=MICROS   every second
- *   draining                                   a drain began (signal, memory limit, lost supervisor)
+ *   hello slot=2 pid=4242                      worker: once, on connecting
+ *   ready port=8080 direct=41234               worker: once the app is ready and listens on the shared port
+ *   stats requests=N conns=N heap=B heapmax=B lag=MICROS   worker: every second
+ *   draining                                   worker: a drain began (signal, memory limit, lost supervisor)
+ *   peers 1=41234 2=39291                      supervisor: each ready worker's own port, by slot
  * </pre>
  * When the supervisor goes away (its end of the socket closes: killed, crashed) the worker drains
  * and exits, so no orphan keeps serving the port unsupervised.
@@ -38,6 +44,7 @@ final class ClusterLink {
     private final String slot;
     /** Guarded by {@code this}. */
     private SocketChannel channel;
+    private volatile Consumer<Map<String, Integer>> onPeers = peers -> { };
 
     private ClusterLink(Path socket, String slot) {
         this.socket = socket;
@@ -58,6 +65,11 @@ final class ClusterLink {
     /** @return this worker's slot */
     String slot() {
         return slot;
+    }
+
+    /** @param handler receives each {@code peers} line (slot to own port), on the link's thread */
+    void onPeers(Consumer<Map<String, Integer>> handler) {
+        this.onPeers = handler;
     }
 
     /**
@@ -82,15 +94,36 @@ final class ClusterLink {
     }
 
     private void watch(Runnable onLost) {
-        ByteBuffer buf = ByteBuffer.allocate(256);
-        try {
-            while (channelOrNull() != null && channelOrNull().read(buf.clear()) >= 0) { // blocking-ok: own daemon thread
-                // The supervisor sends nothing yet; what it might send later is ignored here.
+        SocketChannel ch = channelOrNull();
+        if (ch != null) {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) { // blocking-ok: own daemon thread
+                    if (line.startsWith("peers")) {
+                        onPeers.accept(peers(line));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Read failed: the supervisor's end is gone, same as end of stream.
             }
-        } catch (IOException e) {
-            // Read failed: the supervisor's end is gone, same as end of stream.
         }
         onLost.run();
+    }
+
+    /** @return slot to port, from {@code peers 1=41234 2=39291} */
+    static Map<String, Integer> peers(String line) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String part : line.trim().split(" +")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                try {
+                    out.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)));
+                } catch (NumberFormatException e) {
+                    // A garbled entry: that worker is not relayed to.
+                }
+            }
+        }
+        return out;
     }
 
     private void report(Supplier<String> stats) {

@@ -87,6 +87,12 @@ public final class Host {
         this.server = HttpServer.create(group, cluster == null ? http : http.tcp(http.tcp().reusePort(true)));
         this.sampler = new LoopSampler(group, Duration.ofMillis(250));
         this.metrics = new HostMetrics(group, server, sampler);
+        String sticky = config.get("cluster.sticky");
+        if (cluster != null && !sticky.equals("off")) {
+            StickyRelay relay = new StickyRelay(sticky, cluster.slot(), group);
+            cluster.onPeers(relay::peers);
+            server.before(relay::route); // first: a relayed request is shed or served by its own worker
+        }
         installRoutes();
     }
 
@@ -272,6 +278,11 @@ public final class Host {
             throw new EventideException("cannot listen on " + host + ":" + port + ": "
                     + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         }
+    }
+
+    /** @return this worker's number (1..N) under {@code eventide cluster}, else null (see {@code cluster.sticky}) */
+    public String clusterWorker() {
+        return cluster == null ? null : cluster.slot();
     }
 
     /** @return the public port, once listening (the shared port under {@code eventide cluster}), else -1 */

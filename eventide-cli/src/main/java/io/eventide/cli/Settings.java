@@ -55,6 +55,9 @@ public final class Settings {
             s("admission.max-lag-ms", Kind.MILLIS, "200", "shed new requests (503 + Retry-After) while the loop lags more"),
             s("admission.max-worker-queue", Kind.COUNT, "768", "shed new requests while more offloaded tasks wait"),
             s("blocked-threshold-ms", Kind.MILLIS, "100", "the watchdog reports a callback that holds a loop longer"),
+            choice("cluster.sticky", "off", "under eventide cluster, keep a client on one worker: by cookie eventide_worker, "
+                    + "or by the query parameter eventide_worker; other workers relay its requests (docs/cluster.md)",
+                    "off", "cookie", "query"),
             choice("log.level", "info", "level of Eventide's log (through SLF4J)", "error", "warn", "info", "debug", "trace"),
             s("log.levels", Kind.TEXT, "", "per-logger levels, e.g. io.eventide.http=debug,io.eventide.core=warn"),
             choice("access-log", "off", "one line per request: off, Common or Combined Log Format, or JSON lines",

@@ -37,6 +37,7 @@ public final class HttpResponse {
     private Consumer<Throwable> onClose;
     boolean committed;
     boolean ended;
+    private boolean held;
     boolean chunked;
     long declaredLength = -1;
     GzipStream gzip;
@@ -262,6 +263,23 @@ public final class HttpResponse {
     /** @return whether {@link #end()} was called */
     public boolean isEnded() {
         return ended;
+    }
+
+    /**
+     * Takes this exchange out of the request chain: no further {@code before} hook and no route
+     * runs, as if the hook had ended the response, but the caller answers later (a hook that relays
+     * the request elsewhere, say). The caller must end the response, or destroy it.
+     *
+     * @return this response
+     */
+    public HttpResponse hold() {
+        held = true;
+        return this;
+    }
+
+    /** @return whether {@link #hold()} was called */
+    public boolean isHeld() {
+        return held;
     }
 
     // ------------------------------------------------------------------------------------------

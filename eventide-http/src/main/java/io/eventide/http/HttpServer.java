@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  * app.listen(8080).join();
  * }</pre>
  *
- * <p>Request flow: {@link #before} hooks in order (one that ends the response stops the chain),
+ * <p>Request flow: {@link #before} hooks in order (one that ends the response, or holds it with
+ * {@link HttpResponse#hold()} to answer later, stops the chain),
  * then the route's handler; 404 when no route matches the path, 405 with {@code Allow} when one
  * matches but not for this method. Anything a hook or handler throws goes to {@link #onError}; the
  * default answers {@link HttpException#status()} or 500 and logs the stack trace, which never
@@ -354,7 +355,7 @@ public final class HttpServer {
         try {
             for (Handler h : before) {
                 h.handle(req, res);
-                if (res.isEnded() || res.isCommitted()) {
+                if (res.isEnded() || res.isCommitted() || res.isHeld()) {
                     return;
                 }
             }

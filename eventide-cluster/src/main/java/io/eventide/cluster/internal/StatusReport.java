@@ -80,6 +80,18 @@ final class StatusReport {
         return b.append("]}").toString();
     }
 
+    /** @return {@code peers 1=PORT 2=PORT}: each ready worker's own port, by slot */
+    static String peersLine(Supervisor sup) {
+        StringBuilder b = new StringBuilder("peers");
+        for (Slot s : sup.slots()) {
+            Worker w = s.current;
+            if (w != null && w.state == Worker.State.READY && w.directPort > 0) {
+                b.append(' ').append(s.index).append('=').append(w.directPort);
+            }
+        }
+        return b.toString();
+    }
+
     /** Rewrites the targets file (atomically: Prometheus may read it at any moment). */
     static void writeTargets(Path runDir, Supervisor sup) {
         StringBuilder b = new StringBuilder("[");

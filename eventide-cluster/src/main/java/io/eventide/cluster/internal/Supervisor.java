@@ -157,6 +157,7 @@ public final class Supervisor {
                     peer.close();
                 } else {
                     workerPeers.put(peer, w);
+                    peer.say(StatusReport.peersLine(this));
                 }
             }
             case "ready", "stats", "draining" -> workerLine(workerPeers.get(peer), verb, f);
@@ -220,13 +221,20 @@ public final class Supervisor {
                 retire(old, reload != null ? "reload" : "replacement");
             }
         }
-        StatusReport.writeTargets(opts.runDir(), this);
+        publish();
         if (reload != null) {
             reload.onReady(s, w, old);
         }
         if (stopping) {
             w.drain("stop"); // became ready after the stop began
         }
+    }
+
+    /** The ready set changed: Prometheus targets, and every worker's view of its siblings (sticky). */
+    private void publish() {
+        StatusReport.writeTargets(opts.runDir(), this);
+        String peers = StatusReport.peersLine(this);
+        workerPeers.keySet().forEach(p -> p.say(peers));
     }
 
     private void retire(Worker old, String reason) {
@@ -255,7 +263,7 @@ public final class Supervisor {
             s.next = null;
             s.replaceNotBefore = System.nanoTime() + s.nextRestartDelay(opts.restartDelay(), opts.maxRestartDelay()).toNanos();
         }
-        StatusReport.writeTargets(opts.runDir(), this);
+        publish();
         if (reload != null) {
             reload.onExit(s, w);
         }
