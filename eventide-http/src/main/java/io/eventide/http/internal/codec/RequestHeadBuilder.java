@@ -86,7 +86,12 @@ final class RequestHeadBuilder {
         int valueStart = base + layout.valueStart(field);
         int valueEnd = base + layout.valueEnd(field);
         switch (KnownNames.framingId(b, nameStart, nameLength)) {
-            case KnownNames.HOST -> hosts++;
+            case KnownNames.HOST -> {
+                hosts++;
+                if (!FieldValues.isValidHost(b, valueStart, valueEnd)) {
+                    return reject(400, "invalid Host header");
+                }
+            }
             case KnownNames.CONTENT_LENGTH -> {
                 return contentLength(valueStart, valueEnd);
             }

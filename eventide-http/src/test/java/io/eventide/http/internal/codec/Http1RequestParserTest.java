@@ -111,6 +111,14 @@ class Http1RequestParserTest {
     }
 
     @Test
+    void acceptsEveryFormOfAValidHost() {
+        for (String host : new String[] {"example.com", "example.com:8080", "127.0.0.1:80", "[::1]", "[::1]:443",
+                "[v1.x]", "a_b-c~d.e", "a%41b", "x!$&'()*+,;=y", "h:", ""}) {
+            assertThat(parseEveryWay("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")).as(host).startsWith("HEAD@");
+        }
+    }
+
+    @Test
     void ignoresEmptyLinesBeforeTheRequestLine() {
         String request = "\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n";
         assertThat(parseEveryWay(request)).startsWith("HEAD@" + request.length() + " GET / ");
