@@ -1,17 +1,17 @@
 package io.eventide.cli;
 
 import io.eventide.core.BlockedLoopReport;
+import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventideException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
+import io.eventide.core.Promise;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.HttpServer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ public final class Host {
     private final HostMetrics metrics;
     private volatile boolean draining;
     private volatile BlockedLoopReport lastBlocked;
-    private volatile CompletableFuture<Void> drained;
+    private volatile Promise<Void> drained;
 
     private Host(HostConfig config) {
         Logging.configure(config);
@@ -206,14 +206,17 @@ public final class Host {
     }
 
     /**
-     * Drains gracefully (see the class documentation); idempotent.
+     * Drains gracefully (see the class documentation); idempotent. The loops stop right after.
      *
-     * @return completes when every connection is closed and the loops have stopped
+     * @return resolved when every HTTP connection is closed; rejected with
+     *     {@link DeadlineExceededException} when some requests were still in flight at the grace
+     *     deadline and were cut off
      */
-    public synchronized CompletableFuture<Void> drain() {
+    public synchronized Promise<Void> drain() {
         if (drained == null) {
             draining = true;
-            drained = server.close(config.grace()).thenCompose(v -> group.close(Duration.ofSeconds(1)));
+            drained = server.close(config.grace());
+            drained.whenComplete((v, e) -> group.close(Duration.ofSeconds(1)));
         }
         return drained;
     }
@@ -221,14 +224,26 @@ public final class Host {
     private void drainAndExit() {
         Thread t = new Thread(() -> {
             log().info("draining (signal received, grace {} ms)", config.grace().toMillis());
+            int status;
             try {
-                drain().get(config.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS); // blocking-ok: own drain thread
+                drain().join(config.grace().plusSeconds(5)); // blocking-ok: own drain thread
                 log().info("drained, exiting");
-                System.exit(0);
-            } catch (Exception e) {
-                log().error("drain did not complete within the grace period; exiting with status 1", e);
-                System.exit(1);
+                status = 0;
+            } catch (DeadlineExceededException e) {
+                // Go's Shutdown returns the context's error in this case; a process manager should
+                // see that requests were lost, so the exit status says it too.
+                log().error("drain cut requests off: {}; exiting with status 1", e.getMessage());
+                status = 1;
+            } catch (RuntimeException e) {
+                log().error("drain failed; exiting with status 1", e);
+                status = 1;
             }
+            try {
+                group.close(Duration.ofSeconds(1)).join(); // blocking-ok: own drain thread
+            } catch (RuntimeException e) {
+                log().warn("loops did not stop cleanly", e);
+            }
+            System.exit(status);
         }, "eventide-drain");
         // Created from the JVM's signal thread, it would inherit daemon status, and the JVM could
         // exit as soon as the loops stop, before this thread reports and chooses the exit code.

@@ -1,14 +1,13 @@
 package io.eventide.http;
 
 import io.eventide.core.EventLoop;
+import io.eventide.core.net.Connection;
+import io.eventide.http.internal.server.Exchange;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import io.eventide.core.net.Connection;
 
 /**
  * The response to one request, written as a whole ({@link #end(String)}) or streamed
@@ -22,47 +21,40 @@ import io.eventide.core.net.Connection;
  * are answered strictly in order: a later request is not read before this response ends.
  *
  * <p><b>Threading:</b> loop-confined: call it on {@link #loop()}'s thread (for work done
- * elsewhere, hop back with {@code loop().execute}).
+ * elsewhere, hop back with {@code loop().execute}). Every method that changes the response checks
+ * the thread and throws {@link IllegalStateException} elsewhere, before anything is written: a
+ * {@code res.end()} from a worker fails at once, in the worker, with a message naming the loop.
+ * The state readers ({@link #isCommitted()}, {@link #isEnded()}, {@link #isClosed()},
+ * {@link #status()}) may be called from any thread and may lag by a moment.
  */
 public final class HttpResponse {
-    private final Http1ServerConnection conn;
+    private final Exchange x;
     private final HttpRequest req;
-    private int status = 200;
-    private HttpHeaders headers;
-    private HttpHeaders trailers;
-    private String contentType;
-    private Runnable onDrain;
-    private List<Runnable> onFinish;
-    private Runnable onShutdown;
-    private Consumer<Throwable> onClose;
-    boolean committed;
-    boolean ended;
-    boolean chunked;
-    long declaredLength = -1;
-    GzipStream gzip;
 
-    HttpResponse(Http1ServerConnection conn, HttpRequest req) {
-        this.conn = conn;
+    HttpResponse(Exchange x, HttpRequest req) {
+        this.x = x;
         this.req = req;
     }
 
-    /** @param code the status, 100..599 @return this response */
+    /**
+     * @param code the final status, 200..599 (interim 1xx responses are not set here: {@code 100
+     *     Continue} goes out by itself when the body is read, and {@code 101} is
+     *     {@link #upgrade})
+     * @return this response
+     */
     public HttpResponse status(int code) {
-        checkNotCommitted();
+        x.checkLoop("status");
         if (code < 200 || code > 599) {
-            throw new IllegalArgumentException("status must be 200..599: " + code);
+            throw new IllegalArgumentException("status must be 200..599 (1xx are interim: 100 Continue is sent "
+                    + "when the body is read, 101 by upgrade()): " + code);
         }
-        this.status = code;
+        x.status(code);
         return this;
-    }
-
-    void switchingProtocols() {
-        this.status = 101;
     }
 
     /** @return the status */
     public int status() {
-        return status;
+        return x.status();
     }
 
     /**
@@ -74,18 +66,19 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse header(String name, String value) {
-        checkNotCommitted();
+        x.checkLoop("header");
         checkValue(name);
         checkValue(value);
         if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
-            contentType = value;
+            x.contentType(value);
             return this;
         }
         if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
-            declaredLength = Long.parseLong(value.trim());
+            x.declaredLength(Long.parseLong(value.trim()));
             return this;
         }
-        headers().set(name, value);
+        notCommitted();
+        x.headers().set(name, value);
         return this;
     }
 
@@ -97,10 +90,11 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse addHeader(String name, String value) {
-        checkNotCommitted();
+        x.checkLoop("addHeader");
+        notCommitted();
         checkValue(name);
         checkValue(value);
-        headers().add(name, value);
+        x.headers().add(name, value);
         return this;
     }
 
@@ -113,25 +107,27 @@ public final class HttpResponse {
         }
     }
 
-    /** @return the headers set so far (excluding Content-Type and Content-Length) */
-    public HttpHeaders headers() {
-        if (headers == null) {
-            headers = new HttpHeaders(4);
+    private void notCommitted() {
+        if (x.isCommitted()) {
+            throw new IllegalStateException("response head already sent for " + req);
         }
-        return headers;
     }
 
-    HttpHeaders headersOrNull() {
-        return headers;
+    private void notEnded() {
+        if (x.isEnded()) {
+            throw new IllegalStateException("response already ended for " + req);
+        }
+    }
+
+    /** @return the headers set so far (excluding Content-Type and Content-Length) */
+    public HttpHeaders headers() {
+        x.checkLoop("headers");
+        return x.headers();
     }
 
     /** @param type the Content-Type @return this response */
     public HttpResponse contentType(String type) {
         return header(HttpHeaders.CONTENT_TYPE, type);
-    }
-
-    String contentTypeValue() {
-        return contentType;
     }
 
     /**
@@ -142,42 +138,25 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse trailer(String name, String value) {
+        x.checkLoop("trailer");
         checkValue(name);
         checkValue(value);
-        if (trailers == null) {
-            trailers = new HttpHeaders(2);
-        }
-        trailers.add(name, value);
+        x.trailers().add(name, value);
         return this;
-    }
-
-    HttpHeaders trailersOrNull() {
-        return trailers;
     }
 
     /** @param handler called when the connection can take more after write returned false @return this */
     public HttpResponse onDrain(Runnable handler) {
-        this.onDrain = handler;
+        x.checkLoop("onDrain");
+        x.onDrain(handler);
         return this;
-    }
-
-    void drained() {
-        if (onDrain != null && !ended) {
-            onDrain.run();
-        }
     }
 
     /** @param hook runs after the response ended (for logs and metrics) @return this response */
     public HttpResponse onFinish(Runnable hook) {
-        if (onFinish == null) {
-            onFinish = new ArrayList<>(2);
-        }
-        onFinish.add(hook);
+        x.checkLoop("onFinish");
+        x.onFinish(hook);
         return this;
-    }
-
-    List<Runnable> finishHooks() {
-        return onFinish;
     }
 
     /**
@@ -186,12 +165,9 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse onShutdown(Runnable hook) {
-        this.onShutdown = hook;
+        x.checkLoop("onShutdown");
+        x.onShutdown(hook);
         return this;
-    }
-
-    Runnable shutdownHook() {
-        return onShutdown;
     }
 
     /**
@@ -200,35 +176,25 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse onClose(Consumer<Throwable> handler) {
-        this.onClose = Objects.requireNonNull(handler);
-        if (conn.connection().isClosed()) {
-            closed(null);
-        }
+        x.checkLoop("onClose");
+        x.onClose(handler);
         return this;
-    }
-
-    void closed(Throwable cause) {
-        Consumer<Throwable> h = onClose;
-        onClose = null;
-        if (h != null) {
-            h.accept(cause);
-        }
     }
 
     /** @return whether the connection is gone (nothing more can reach the client) */
     public boolean isClosed() {
-        return conn.connection().isClosed();
+        return x.isClosed();
     }
 
     /** @return bytes written to the connection and not yet sent (the client is that far behind) */
     public long queuedBytes() {
-        return conn.connection().queuedBytes();
+        return x.queuedBytes();
     }
 
     /** Closes the connection at once, dropping what is queued (a client too slow to keep). */
     public void destroy() {
-        ended = true;
-        conn.connection().destroy();
+        x.checkLoop("destroy");
+        x.destroy();
     }
 
     /**
@@ -240,8 +206,9 @@ public final class HttpResponse {
      * @return like {@link #write(ByteBuffer)}
      */
     public boolean writeShared(ByteBuffer shared) {
-        checkNotEnded();
-        return conn.writeShared(this, shared);
+        x.checkLoop("writeShared");
+        notEnded();
+        return x.writeShared(shared);
     }
 
     /** @return the request this answers */
@@ -251,17 +218,17 @@ public final class HttpResponse {
 
     /** @return the loop */
     public EventLoop loop() {
-        return conn.connection().loop();
+        return x.loop();
     }
 
     /** @return whether the head has been sent (status and headers can no longer change) */
     public boolean isCommitted() {
-        return committed;
+        return x.isCommitted();
     }
 
     /** @return whether {@link #end()} was called */
     public boolean isEnded() {
-        return ended;
+        return x.isEnded();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -272,8 +239,9 @@ public final class HttpResponse {
      * @return false when the connection's queue is full: wait for {@link #onDrain}
      */
     public boolean write(ByteBuffer chunk) {
-        checkNotEnded();
-        return conn.writeBody(this, chunk);
+        x.checkLoop("write");
+        notEnded();
+        return x.write(chunk);
     }
 
     /** @param text sent as UTF-8 @return like {@link #write(ByteBuffer)} */
@@ -288,20 +256,23 @@ public final class HttpResponse {
 
     /** Ends the response (sends the head first if nothing was written). */
     public void end() {
-        checkNotEnded();
-        conn.endBody(this, null);
+        x.checkLoop("end");
+        notEnded();
+        x.end(null);
     }
 
     /** @param body the whole body (or the last part after writes) */
     public void end(ByteBuffer body) {
-        checkNotEnded();
-        conn.endBody(this, Objects.requireNonNull(body));
+        x.checkLoop("end");
+        notEnded();
+        x.end(Objects.requireNonNull(body));
     }
 
     /** @param text the whole body as UTF-8; sets {@code text/plain; charset=utf-8} if no type set */
     public void end(String text) {
-        if (contentType == null && !committed) {
-            contentType = "text/plain; charset=utf-8";
+        x.checkLoop("end");
+        if (x.contentType() == null && !x.isCommitted()) {
+            x.contentType("text/plain; charset=utf-8");
         }
         end(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
@@ -321,9 +292,10 @@ public final class HttpResponse {
      * @param count number of bytes
      */
     public void sendFile(FileChannel file, long position, long count) {
-        checkNotEnded();
-        checkNotCommitted();
-        conn.sendFile(this, Objects.requireNonNull(file), position, count);
+        x.checkLoop("sendFile");
+        notEnded();
+        notCommitted();
+        x.sendFile(Objects.requireNonNull(file), position, count);
     }
 
     /**
@@ -338,8 +310,9 @@ public final class HttpResponse {
      * @param takeover receives the raw connection
      */
     public void upgrade(HttpHeaders headers, Consumer<Connection> takeover) {
-        checkNotCommitted();
-        conn.upgrade(this, headers, takeover);
+        x.checkLoop("upgrade");
+        notCommitted();
+        x.upgrade(headers, takeover);
     }
 
     /**
@@ -352,20 +325,8 @@ public final class HttpResponse {
         status(code).contentType("text/plain; charset=utf-8").end(message + "\n");
     }
 
-    /** Closes the connection at once: the response cannot be completed. */
-    void abort() {
-        destroy();
-    }
-
-    private void checkNotCommitted() {
-        if (committed) {
-            throw new IllegalStateException("response head already sent for " + req);
-        }
-    }
-
-    private void checkNotEnded() {
-        if (ended) {
-            throw new IllegalStateException("response already ended for " + req);
-        }
+    @Override
+    public String toString() {
+        return "HttpResponse[" + req + ", " + x.status() + (x.isEnded() ? ", ended" : x.isCommitted() ? ", committed" : "") + "]";
     }
 }

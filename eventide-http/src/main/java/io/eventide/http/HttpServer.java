@@ -1,20 +1,16 @@
 package io.eventide.http;
 
-import io.eventide.core.EventLoop;
 import io.eventide.core.Histogram;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
-import io.eventide.core.net.TcpServer;
-import io.eventide.http.internal.codec.Http1Limits;
+import io.eventide.http.internal.server.Dispatcher;
+import io.eventide.http.internal.server.Exchange;
+import io.eventide.http.internal.server.ServerEngine;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTP/1.1 server on every loop of a {@link LoopGroup}, with a router, middleware and an error
@@ -35,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Graceful close ({@link #close(Duration)}): stop accepting, close idle keep-alive connections,
  * let in-flight requests finish and answer them with {@code Connection: close}, then force-close
- * what is left at the deadline.
+ * what is left at the deadline. Upgraded connections (WebSocket) are told to go (1001) but not
+ * waited for; the loop group's close waits for them.
  *
  * <p><b>Threading:</b> configure routes and hooks before {@link #listen}, from one thread; after
  * that the server is read-only and {@link #close} may be called from any thread. Handlers run on
@@ -47,32 +44,17 @@ public final class HttpServer {
     private final LoopGroup group;
     private final boolean ownsGroup;
     private final HttpOptions options;
-    private final Http1Limits limits;
-    private final byte[] serverLine;
     private final Router router = new Router();
     private final List<Handler> before = new ArrayList<>();
     private final List<Handler> after = new ArrayList<>();
-    private final ServerLoop[] loops;
-    private final AtomicLongArray statusCounts = new AtomicLongArray(6);
-    private final Histogram latency = new Histogram();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
+    private final ServerEngine engine;
     private ErrorHandler errorHandler = HttpServer::defaultError;
-    private TcpServer tcp;
 
     private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.options = options;
-        this.limits = new Http1Limits(options.maxRequestLineBytes(), options.maxHeaderBytes(),
-                options.maxHeaderCount(), Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES,
-                Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
-        this.serverLine = options.serverName() == null ? new byte[0]
-                : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.loops = new ServerLoop[group.size()];
-        for (int i = 0; i < loops.length; i++) {
-            loops[i] = new ServerLoop(group.loop(i), this);
-        }
+        this.engine = new ServerEngine(group, options, Dispatcher.of(this::dispatch, this::finished, this::failed));
     }
 
     /** @return a server with its own loop group (one loop per core) and default options */
@@ -173,28 +155,12 @@ public final class HttpServer {
      * @return completes when listening
      */
     public Promise<HttpServer> listen(String host, int port) {
-        if (tcp != null) {
-            throw new IllegalStateException("already listening on port " + tcp.port());
-        }
-        tcp = TcpServer.create(group, options.tcp(), c -> {
-            ServerLoop sl = loops[indexOf(c.loop())];
-            new Http1ServerConnection(this, sl, c);
-        });
-        return tcp.listen(host, port).map(t -> this);
-    }
-
-    private int indexOf(EventLoop loop) {
-        for (int i = 0; i < loops.length; i++) {
-            if (loops[i].loop == loop) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("connection on a foreign loop " + loop);
+        return engine.listen(host, port).map(v -> this);
     }
 
     /** @return the bound port, -1 before listening */
     public int port() {
-        return tcp == null ? -1 : tcp.port();
+        return engine.port();
     }
 
     /** @return the loops serving this server */
@@ -208,51 +174,20 @@ public final class HttpServer {
     }
 
     /**
-     * Graceful close (see the class documentation). Closes the loop group too if the server made it.
+     * Graceful close (see the class documentation); idempotent. A server that made its own loop
+     * group closes the group once its connections are done.
      *
      * @param grace how long in-flight requests may take
-     * @return completes when every connection is closed
+     * @return resolved once every HTTP connection is closed; rejected with
+     *     {@link io.eventide.core.DeadlineExceededException} if some were still busy at the
+     *     deadline and had to be cut off
      */
-    public CompletableFuture<Void> close(Duration grace) {
+    public Promise<Void> close(Duration grace) {
+        Promise<Void> done = engine.close(grace);
         if (ownsGroup) {
-            return group.close(grace);
+            done.whenComplete((v, e) -> group.close(Duration.ofSeconds(1)));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (tcp == null) {
-            done.complete(null);
-            return done;
-        }
-        tcp.close();
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (ServerLoop sl : loops) {
-            sl.loop.execute(sl::shutdown);
-        }
-        awaitDrained(deadline, done);
         return done;
-    }
-
-    private void awaitDrained(long deadline, CompletableFuture<Void> done) {
-        EventLoop first = group.loop(0);
-        first.setTimeout(10, () -> {
-            if (tcp.connections() == 0) {
-                for (ServerLoop sl : loops) {
-                    sl.loop.execute(sl::stop);
-                }
-                done.complete(null);
-            } else if (System.nanoTime() - deadline >= 0) {
-                for (ServerLoop sl : loops) {
-                    sl.loop.execute(() -> {
-                        for (Http1ServerConnection c : new ArrayList<>(sl.connections)) {
-                            c.connection().destroy();
-                        }
-                        sl.stop();
-                    });
-                }
-                done.complete(null);
-            } else {
-                awaitDrained(deadline, done);
-            }
-        });
     }
 
     // ------------------------------------------------------------------------------------------
@@ -260,66 +195,49 @@ public final class HttpServer {
 
     /** @return the request latency histogram (head received to response ended), nanoseconds */
     public Histogram latency() {
-        return latency;
+        return engine.latency();
     }
 
     /** @param statusClass 1..5 @return responses sent with that status class (2 = 2xx ...) */
     public long responses(int statusClass) {
-        return statusCounts.get(statusClass);
+        return engine.responses(statusClass);
     }
 
     /** @return connections accepted so far */
     public long accepted() {
-        return tcp == null ? 0 : tcp.accepted();
+        return engine.accepted();
     }
 
     /** @return connections refused at accept because their loop was at its connection cap */
     public long refused() {
-        return tcp == null ? 0 : tcp.rejected();
+        return engine.refused();
     }
 
     /** @return request bytes received (heads and bodies) */
     public long bytesIn() {
-        return bytesIn.sum();
+        return engine.bytesIn();
     }
 
     /** @return response bytes encoded (file bodies sent with zero copy are not counted) */
     public long bytesOut() {
-        return bytesOut.sum();
-    }
-
-    void bytesIn(long n) {
-        bytesIn.add(n);
-    }
-
-    void bytesOut(long n) {
-        bytesOut.add(n);
+        return engine.bytesOut();
     }
 
     /** @return open connections */
     public int connections() {
-        return tcp == null ? 0 : tcp.connections();
+        return engine.connections();
     }
 
     // ------------------------------------------------------------------------------------------
-    // Called by connections (loop thread)
+    // Routing: what the engine calls (loop thread)
 
-    HttpOptions optionsInternal() {
-        return options;
-    }
+    // The API side of the engine: facades, hooks, routes and the error handler.
 
-    Http1Limits limits() {
-        return limits;
-    }
-
-    byte[] serverLine() {
-        return serverLine;
-    }
-
-    void dispatch(HttpRequest req, HttpResponse res) {
-        req.startNanos = System.nanoTime();
+    private void dispatch(Exchange x) {
+        HttpRequest req = new HttpRequest(x);
+        HttpResponse res = new HttpResponse(x, req);
+        x.attach(res);
         req.loop().labelCurrent(req); // a blocking handler is reported as "GET /path", not "http#42"
-
         try {
             for (Handler h : before) {
                 h.handle(req, res);
@@ -329,7 +247,7 @@ public final class HttpServer {
             }
             Router.Match m = router.match(req.method(), req.path());
             if (m.handler() != null) {
-                req.params(m.params());
+                x.routed(m.pattern(), m.params());
                 m.handler().handle(req, res);
             } else if (m.allowed() != null) {
                 res.status(405).header("Allow", m.allowed()).contentType("text/plain; charset=utf-8")
@@ -341,15 +259,17 @@ public final class HttpServer {
             if (t instanceof VirtualMachineError vme) {
                 throw vme;
             }
-            handleError(req, res, t);
+            failed(x, t);
         }
     }
 
-    void handleError(HttpRequest req, HttpResponse res, Throwable t) {
+    private void failed(Exchange x, Throwable t) {
+        HttpResponse res = x.attachment();
+        HttpRequest req = res.request();
         if (res.isCommitted()) {
             LOG.log(Level.WARNING, "handler for " + req + " failed after the response started; closing", t);
             if (!res.isEnded()) {
-                res.abort();
+                res.destroy();
             }
             return;
         }
@@ -363,21 +283,12 @@ public final class HttpServer {
         }
     }
 
-    private static void defaultError(HttpRequest req, HttpResponse res, Throwable t) {
-        if (t instanceof HttpException he) {
-            res.status(he.status()).contentType("text/plain; charset=utf-8").end(he.safeMessage() + "\n");
+    private void finished(Exchange x) {
+        if (after.isEmpty()) {
             return;
         }
-        LOG.log(Level.ERROR, "handler for " + req + " threw; answering 500", t);
-        res.status(500).contentType("text/plain; charset=utf-8").end("Internal Server Error\n");
-    }
-
-    void finished(HttpRequest req, HttpResponse res) {
-        latency.record(System.nanoTime() - req.startNanos);
-        int cls = res.status() / 100;
-        if (cls >= 1 && cls <= 5) {
-            statusCounts.incrementAndGet(cls);
-        }
+        HttpResponse res = x.attachment();
+        HttpRequest req = res.request();
         for (Handler h : after) {
             try {
                 h.handle(req, res);
@@ -390,11 +301,12 @@ public final class HttpServer {
         }
     }
 
-    void rejected(int status) {
-        statusCounts.incrementAndGet(status / 100);
-    }
-
-    void closed(Http1ServerConnection c, HttpRequest req, HttpResponse res) {
-        // Connections are tracked by the TCP server and the per-loop sets; nothing else to do.
+    private static void defaultError(HttpRequest req, HttpResponse res, Throwable t) {
+        if (t instanceof HttpException he) {
+            res.status(he.status()).contentType("text/plain; charset=utf-8").end(he.safeMessage() + "\n");
+            return;
+        }
+        LOG.log(Level.ERROR, "handler for " + req + " threw; answering 500", t);
+        res.status(500).contentType("text/plain; charset=utf-8").end("Internal Server Error\n");
     }
 }

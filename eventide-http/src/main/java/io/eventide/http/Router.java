@@ -71,7 +71,10 @@ public final class Router {
         if (n.handlers.putIfAbsent(method, handler) != null) {
             throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
         }
-        n.matches.put(method, new Match(handler, Map.of(), null));
+        if (n.pattern == null) {
+            n.pattern = pattern;
+        }
+        n.matches.put(method, new Match(handler, Map.of(), null, n.pattern));
         if (!pattern.contains(":") && !pattern.contains("*")) {
             exact.put(pattern, n);
             if (pattern.length() > 1 && pattern.endsWith("/")) {
@@ -97,8 +100,9 @@ public final class Router {
      * @param handler the handler, or null
      * @param params path parameters (empty if none)
      * @param allowed methods allowed on this path when the method did not match (for 405), else null
+     * @param pattern the route pattern that matched (for logs and metric labels), or null
      */
-    public record Match(Handler handler, Map<String, String> params, String allowed) {
+    public record Match(Handler handler, Map<String, String> params, String allowed, String pattern) {
     }
 
     /**
@@ -118,7 +122,7 @@ public final class Router {
         List<String> values = new ArrayList<>(2);
         Node n = find(root, segs, 0, values);
         if (n == null) {
-            return new Match(null, Map.of(), null);
+            return new Match(null, Map.of(), null, null);
         }
         Handler h = n.handlers.get(method);
         if (h == null && method.equals("HEAD")) {
@@ -129,9 +133,9 @@ public final class Router {
             if (allow.contains("GET")) {
                 allow.add("HEAD");
             }
-            return new Match(null, Map.of(), String.join(", ", allow));
+            return new Match(null, Map.of(), String.join(", ", allow), n.pattern);
         }
-        return new Match(h, params(values), null);
+        return new Match(h, params(values), null, n.pattern);
     }
 
     /** Depth-first, literal before parameter before wildcard; {@code found} collects name, value pairs. */
@@ -196,6 +200,7 @@ public final class Router {
         final HashMap<String, Match> matches = new HashMap<>();
         Node param;
         String paramName;
+        String pattern;
         Node wildcard;
     }
 }

@@ -1,4 +1,4 @@
-package io.eventide.http;
+package io.eventide.http.internal.server;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
