@@ -21,7 +21,8 @@ public class Bench {
         int loops = Integer.parseInt(System.getenv().getOrDefault("EVENTIDE_LOOPS",
                 String.valueOf(Runtime.getRuntime().availableProcessors())));
         LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(loops));
-        HttpServer app = HttpServer.create(group, HttpOptions.defaults().timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        HttpServer app = HttpServer.create(group, HttpOptions.builder().headerTimeout(Duration.ofSeconds(10))
+                .keepAliveTimeout(Duration.ofSeconds(60)).build());
 
         app.get("/", (req, res) -> res.end("""
                 Eventide standard workload

@@ -139,9 +139,9 @@ public final class HostConfig {
 
     /** @return the HTTP server's options */
     public HttpOptions http() {
-        return HttpOptions.defaults().maxBodyBytes(number("max-body-bytes"))
-                .timeouts(millis("header-timeout-ms"), millis("keep-alive-timeout-ms"))
-                .gzip(Boolean.parseBoolean(get("gzip")));
+        return HttpOptions.builder().maxBodyBytes(number("max-body-bytes"))
+                .headerTimeout(millis("header-timeout-ms")).keepAliveTimeout(millis("keep-alive-timeout-ms"))
+                .gzip(Boolean.parseBoolean(get("gzip"))).build();
     }
 
     /** @return admission: new requests are shed while the loop lags more */

@@ -133,6 +133,10 @@ class HostIT {
             return l.equals("<eof>") ? null : l;
         };
         String line = out.readLine();
+        // On a loaded machine the watchdog may report a slow start (class loading) first: skip it.
+        while (line != null && !line.startsWith("eventide: listening")) {
+            line = out.readLine();
+        }
         assertThat(line).as("startup line").startsWith("eventide: listening on http://127.0.0.1:").contains("2 loops", "pid " + p.pid());
         int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();

@@ -26,6 +26,10 @@ import java.util.function.Consumer;
  * {@code res.end()} from a worker fails at once, in the worker, with a message naming the loop.
  * The state readers ({@link #isCommitted()}, {@link #isEnded()}, {@link #isClosed()},
  * {@link #status()}) may be called from any thread and may lag by a moment.
+ *
+ * <p>A handler that has not started its response within the server's handler timeout
+ * ({@link HttpOptions#handlerTimeout()}) is answered 503 by the server; what it does with this
+ * response afterwards is ignored.
  */
 public final class HttpResponse {
     private final Exchange x;
@@ -44,6 +48,9 @@ public final class HttpResponse {
      */
     public HttpResponse status(int code) {
         x.checkLoop("status");
+        if (x.timedOut()) {
+            return this; // answered 503 already: ignored
+        }
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("status must be 200..599 (1xx are interim: 100 Continue is sent "
                     + "when the body is read, 101 by upgrade()): " + code);
@@ -67,6 +74,9 @@ public final class HttpResponse {
      */
     public HttpResponse header(String name, String value) {
         x.checkLoop("header");
+        if (x.timedOut()) {
+            return this;
+        }
         checkValue(name);
         checkValue(value);
         if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
@@ -91,6 +101,9 @@ public final class HttpResponse {
      */
     public HttpResponse addHeader(String name, String value) {
         x.checkLoop("addHeader");
+        if (x.timedOut()) {
+            return this;
+        }
         notCommitted();
         checkValue(name);
         checkValue(value);
@@ -139,6 +152,9 @@ public final class HttpResponse {
      */
     public HttpResponse trailer(String name, String value) {
         x.checkLoop("trailer");
+        if (x.timedOut()) {
+            return this;
+        }
         checkValue(name);
         checkValue(value);
         x.trailers().add(name, value);
@@ -207,6 +223,9 @@ public final class HttpResponse {
      */
     public boolean writeShared(ByteBuffer shared) {
         x.checkLoop("writeShared");
+        if (x.timedOut()) {
+            return false;
+        }
         notEnded();
         return x.writeShared(shared);
     }
@@ -240,6 +259,9 @@ public final class HttpResponse {
      */
     public boolean write(ByteBuffer chunk) {
         x.checkLoop("write");
+        if (x.timedOut()) {
+            return false;
+        }
         notEnded();
         return x.write(chunk);
     }
@@ -257,6 +279,9 @@ public final class HttpResponse {
     /** Ends the response (sends the head first if nothing was written). */
     public void end() {
         x.checkLoop("end");
+        if (x.timedOut()) {
+            return;
+        }
         notEnded();
         x.end(null);
     }
@@ -264,6 +289,9 @@ public final class HttpResponse {
     /** @param body the whole body (or the last part after writes) */
     public void end(ByteBuffer body) {
         x.checkLoop("end");
+        if (x.timedOut()) {
+            return;
+        }
         notEnded();
         x.end(Objects.requireNonNull(body));
     }
@@ -271,6 +299,9 @@ public final class HttpResponse {
     /** @param text the whole body as UTF-8; sets {@code text/plain; charset=utf-8} if no type set */
     public void end(String text) {
         x.checkLoop("end");
+        if (x.timedOut()) {
+            return;
+        }
         if (x.contentType() == null && !x.isCommitted()) {
             x.contentType("text/plain; charset=utf-8");
         }
@@ -293,6 +324,10 @@ public final class HttpResponse {
      */
     public void sendFile(FileChannel file, long position, long count) {
         x.checkLoop("sendFile");
+        if (x.timedOut()) {
+            closeQuietly(file);
+            return;
+        }
         notEnded();
         notCommitted();
         x.sendFile(Objects.requireNonNull(file), position, count);
@@ -311,6 +346,9 @@ public final class HttpResponse {
      */
     public void upgrade(HttpHeaders headers, Consumer<Connection> takeover) {
         x.checkLoop("upgrade");
+        if (x.timedOut()) {
+            return;
+        }
         notCommitted();
         x.upgrade(headers, takeover);
     }
@@ -328,5 +366,13 @@ public final class HttpResponse {
     @Override
     public String toString() {
         return "HttpResponse[" + req + ", " + x.status() + (x.isEnded() ? ", ended" : x.isCommitted() ? ", committed" : "") + "]";
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (java.io.IOException e) {
+            // A file handed to a response the server already answered: only read, nothing lost.
+        }
     }
 }

@@ -6,7 +6,6 @@ import io.eventide.http.websocket.WebSocketOptions;
 import io.eventide.http.websocket.WebSockets;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +43,8 @@ class EarlyAnswerIT {
      */
     @Test
     void aClientThatLeavesAfterAnEarlyAnswerIsNoticed() throws Exception {
-        HttpServer server = server(HttpOptions.defaults().timeouts(LONG, LONG).minBodyRate(0, LONG));
+        HttpServer server = server(HttpOptions.builder().headerTimeout(LONG).keepAliveTimeout(LONG).minBodyRate(0)
+                .bodyRateWindow(LONG).build());
         try {
             for (String target : new String[] {"/nope", "/plaintext"}) {
                 try (RawHttp c = new RawHttp(server.port())) {
@@ -67,10 +67,10 @@ class EarlyAnswerIT {
      * come at the minimum body rate, or the connection is closed.
      */
     @Test
-    @Disabled("issue 9, defect 2: fails on this commit; enabled with its fix")
     void anEarlyAnsweredBodyThatNeverArrivesIsCutOff() throws Exception {
-        HttpServer server = server(HttpOptions.defaults().timeouts(Duration.ofMillis(300), Duration.ofMillis(300))
-                .minBodyRate(1024, Duration.ofMillis(200)).sweepInterval(Duration.ofMillis(50)));
+        HttpServer server = server(HttpOptions.builder().headerTimeout(Duration.ofMillis(300))
+                .keepAliveTimeout(Duration.ofMillis(300)).minBodyRate(1024).bodyRateWindow(Duration.ofMillis(200))
+                .sweepInterval(Duration.ofMillis(50)).build());
         try {
             for (String target : new String[] {"/nope", "/plaintext"}) {
                 try (RawHttp c = new RawHttp(server.port())) {
@@ -90,7 +90,6 @@ class EarlyAnswerIT {
      * and its body is never parsed as a next request.
      */
     @Test
-    @Disabled("issue 9, defect 4: fails on this commit; enabled with its fix")
     void anUpgradeWithABodyIsA400AndNoDesync() throws Exception {
         HttpServer server = server(HttpOptions.defaults());
         String upgrade = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -117,10 +116,9 @@ class EarlyAnswerIT {
 
     /** Defect 5: RFC 9110 §9.3.2, a response to HEAD carries no body, errors included. */
     @Test
-    @Disabled("issue 9, defect 5: fails on this commit; enabled with its fix")
     void errorAnswersToHeadCarryNoBody() throws Exception {
-        HttpServer server = server(HttpOptions.defaults().timeouts(Duration.ofMillis(300), LONG)
-                .sweepInterval(Duration.ofMillis(50)));
+        HttpServer server = server(HttpOptions.builder().headerTimeout(Duration.ofMillis(300))
+                .keepAliveTimeout(LONG).sweepInterval(Duration.ofMillis(50)).build());
         try {
             for (String request : new String[] {
                 "HEAD / HTTP/1.1\r\n\r\n",                              // missing Host: 400
@@ -142,7 +140,6 @@ class EarlyAnswerIT {
      * stays usable (as in Node) since the rest of the body is read by the handler.
      */
     @Test
-    @Disabled("issue 9, defect 6: fails on this commit; enabled with its fix")
     void aStreamingEchoOfAChunkedBodyKeepsTheConnection() throws Exception {
         HttpServer server = server(HttpOptions.defaults());
         try (RawHttp c = new RawHttp(server.port())) {

@@ -21,7 +21,8 @@ class SlowClientsIT {
 
     @Test
     void thousandStalledHeadsDoNotStopANormalClient() throws Exception {
-        HttpServer server = TestServers.start(HttpOptions.defaults().timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60)),
+        HttpServer server = TestServers.start(HttpOptions.builder().headerTimeout(Duration.ofSeconds(60))
+                .keepAliveTimeout(Duration.ofSeconds(60)).build(),
                 s -> s.get("/ok", (req, res) -> res.end("ok")));
         List<SocketChannel> stalled = openStalled(server.port(), 1000);
         try {
@@ -44,8 +45,9 @@ class SlowClientsIT {
 
     @Test
     void stalledHeadsGet408AndAreClosedAfterTheHeaderTimeout() throws Exception {
-        HttpServer server = TestServers.start(HttpOptions.defaults().timeouts(Duration.ofMillis(200), Duration.ofSeconds(60))
-                .sweepInterval(Duration.ofMillis(50)), s -> s.get("/ok", (req, res) -> res.end("ok")));
+        HttpServer server = TestServers.start(HttpOptions.builder().headerTimeout(Duration.ofMillis(200))
+                .keepAliveTimeout(Duration.ofSeconds(60)).sweepInterval(Duration.ofMillis(50))
+                .build(), s -> s.get("/ok", (req, res) -> res.end("ok")));
         List<SocketChannel> stalled = openStalled(server.port(), 300);
         try (ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<String>> replies = new ArrayList<>();
@@ -65,8 +67,8 @@ class SlowClientsIT {
 
     @Test
     void aStalledBodyIsCutOffButOneHeldByServerBackpressureIsNot() throws Exception {
-        HttpServer server = TestServers.start(HttpOptions.defaults().minBodyRate(10_000, Duration.ofMillis(100))
-                .sweepInterval(Duration.ofMillis(20)), s -> {
+        HttpServer server = TestServers.start(HttpOptions.builder().minBodyRate(10_000)
+                .bodyRateWindow(Duration.ofMillis(100)).sweepInterval(Duration.ofMillis(20)).build(), s -> {
                     s.post("/sink", (req, res) -> req.body().onSuccess(b -> res.end("got " + b.length)));
                     s.post("/held", (req, res) -> {
                         long[] n = {0};
@@ -94,8 +96,9 @@ class SlowClientsIT {
 
     @Test
     void idleKeepAliveConnectionsAreClosed() throws Exception {
-        HttpServer server = TestServers.start(HttpOptions.defaults().timeouts(Duration.ofSeconds(10), Duration.ofMillis(100))
-                .sweepInterval(Duration.ofMillis(20)), s -> s.get("/ok", (req, res) -> res.end("ok")));
+        HttpServer server = TestServers.start(HttpOptions.builder().headerTimeout(Duration.ofSeconds(10))
+                .keepAliveTimeout(Duration.ofMillis(100)).sweepInterval(Duration.ofMillis(20))
+                .build(), s -> s.get("/ok", (req, res) -> res.end("ok")));
         try (RawHttp c = new RawHttp(server.port())) {
             String reply = c.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClose();
             assertThat(reply).startsWith("HTTP/1.1 200 ").endsWith("ok");

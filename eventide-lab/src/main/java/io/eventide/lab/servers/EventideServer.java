@@ -26,9 +26,10 @@ public final class EventideServer {
         int port = Workload.env("PORT", 8080);
         int loops = Workload.env("EVENTIDE_LOOPS", Runtime.getRuntime().availableProcessors());
         LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(loops));
-        HttpServer app = HttpServer.create(group, HttpOptions.defaults()
+        HttpServer app = HttpServer.create(group, HttpOptions.builder()
                 .tcp(TcpOptions.defaults().backlog(Workload.BACKLOG))
-                .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(Workload.IDLE_TIMEOUT_SECONDS)));
+                .headerTimeout(Duration.ofSeconds(10)).keepAliveTimeout(Duration.ofSeconds(Workload.IDLE_TIMEOUT_SECONDS))
+                .build());
         Workload.Message message = new Workload.Message(Workload.HELLO);
         app.get("/plaintext", (req, res) -> res.contentType("text/plain").end(Workload.HELLO_BYTES));
         app.get("/json", (req, res) -> Json.send(res, message));

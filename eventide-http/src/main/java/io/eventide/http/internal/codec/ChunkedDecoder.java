@@ -67,11 +67,6 @@ public final class ChunkedDecoder {
     private int errorStatus;
     private String errorReason;
 
-    /** Creates a decoder with {@link Http1Limits#defaults()}. */
-    public ChunkedDecoder() {
-        this(Http1Limits.defaults());
-    }
-
     /**
      * Creates a decoder.
      *

@@ -38,7 +38,7 @@ import java.util.Objects;
  * <table>
  *   <caption>Limits (from {@link Http1Limits})</caption>
  *   <tr><th>limit</th><th>bounds</th></tr>
- *   <tr><td>{@code maxRequestLineBytes}</td><td>the status line, CRLF excluded
+ *   <tr><td>{@code maxStartLineBytes}</td><td>the status line, CRLF excluded
  *       (reported as {@code max-status-line-bytes})</td></tr>
  *   <tr><td>{@code maxHeaderBytes}</td><td>the field lines and the final empty line</td></tr>
  *   <tr><td>{@code maxHeaderCount}</td><td>the number of field lines</td></tr>
@@ -82,11 +82,6 @@ public final class Http1ResponseParser {
     private HttpResponseHead head;
     private String errorReason;
 
-    /** Creates a parser with {@link Http1Limits#defaults()}. */
-    public Http1ResponseParser() {
-        this(Http1Limits.defaults());
-    }
-
     /**
      * Creates a parser.
      *
@@ -95,7 +90,7 @@ public final class Http1ResponseParser {
     public Http1ResponseParser(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         // The field section is scanned like a trailer section, bounded by the header limits.
-        Http1Limits fields = new Http1Limits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
+        Http1Limits fields = new Http1Limits(limits.maxStartLineBytes(), limits.maxHeaderBytes(),
                 limits.maxHeaderCount(), limits.maxChunkLineBytes(), limits.maxHeaderBytes());
         this.scanner = new Http1HeadScanner(fields, true);
         this.reader = new Http1HeadReader(scanner, false, limits.maxHeaderBytes());
@@ -132,8 +127,8 @@ public final class Http1ResponseParser {
     private boolean statusLine(ByteBuffer in) {
         while (in.hasRemaining()) {
             byte c = in.get();
-            if (state < LINE_LF && c != '\r' && ++lineBytes > limits.maxRequestLineBytes()) {
-                return fail("status line exceeds max-status-line-bytes (" + limits.maxRequestLineBytes() + ")");
+            if (state < LINE_LF && c != '\r' && ++lineBytes > limits.maxStartLineBytes()) {
+                return fail("status line exceeds max-status-line-bytes (" + limits.maxStartLineBytes() + ")");
             }
             boolean ok = switch (state) {
                 case VERSION -> version(c);

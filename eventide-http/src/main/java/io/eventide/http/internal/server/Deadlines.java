@@ -11,11 +11,15 @@ import io.eventide.http.HttpOptions;
  *   IDLE      a response ended (keep-alive)        keep-alive-timeout passed          close
  *   HEAD      the first byte of a request arrived  header-timeout passed              408, close
  *   BODY      the body is read                     under min-body-rate over a window  408, close
- *   HANDLER   the head was dispatched              (nothing yet)
+ *   HANDLER   the request is with the handler      handler-timeout passed, no head    503, logged
+ *   DISCARD   answered before the body was in      under min-body-rate, or            close
+ *             (the rest is read and dropped)       header-timeout passed
  * </pre>
  *
  * The body rate counts only a client that is slow on its own: a window in which the server held
- * the body (the handler paused it, or has not asked for it) starts over.
+ * the body (the handler paused it, or has not asked for it) starts over. A discarded rest is never
+ * held by the server, so a client that stops sending it is cut off (issue 9, defect 2: it used to
+ * stay open for good, past both the header timeout and the body rate).
  *
  * <p><b>Threading:</b> loop-confined.
  */
@@ -24,9 +28,10 @@ final class Deadlines {
     static final int HEAD = 1;
     static final int BODY = 2;
     static final int HANDLER = 3;
+    static final int DISCARD = 4;
 
     /** What {@link #check} found overdue. */
-    enum Verdict { NONE, IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TOO_SLOW }
+    enum Verdict { NONE, IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TOO_SLOW, HANDLER_TIMEOUT, DISCARD_STALLED }
 
     private final HttpOptions options;
     private int phase = IDLE;
@@ -71,36 +76,52 @@ final class Deadlines {
         windowBytes += n;
     }
 
-    /** The handler has the request; nothing is read meanwhile. */
-    void handler() {
+    /** The handler has the request (its head, or its whole body); starts the handler clock. */
+    void handler(long now) {
         phase = HANDLER;
+        phaseStart = now;
+    }
+
+    /** The response ended before the body: the rest is read and dropped, under the body's clocks. */
+    void discard(long now) {
+        phase = DISCARD;
+        phaseStart = now;
+        windowStart = now;
+        windowBytes = 0;
     }
 
     /**
      * @param now {@link System#nanoTime()}
      * @param bodyHeldByServer whether the server, not the client, holds the body back now
+     * @param answered whether the response head went out
      * @return what is overdue
      */
-    Verdict check(long now, boolean bodyHeldByServer) {
+    Verdict check(long now, boolean bodyHeldByServer, boolean answered) {
+        long elapsed = now - phaseStart;
         return switch (phase) {
-            case IDLE -> now - phaseStart >= options.keepAliveTimeout().toNanos() ? Verdict.IDLE_TIMEOUT : Verdict.NONE;
-            case HEAD -> now - phaseStart >= options.headerTimeout().toNanos() ? Verdict.HEADER_TIMEOUT : Verdict.NONE;
-            case BODY -> checkBodyRate(now, bodyHeldByServer);
+            case IDLE -> elapsed >= options.keepAliveTimeout().toNanos() ? Verdict.IDLE_TIMEOUT : Verdict.NONE;
+            case HEAD -> elapsed >= options.headerTimeout().toNanos() ? Verdict.HEADER_TIMEOUT : Verdict.NONE;
+            case BODY -> tooSlow(now, bodyHeldByServer) ? Verdict.BODY_TOO_SLOW : Verdict.NONE;
+            case HANDLER -> !answered && !options.handlerTimeout().isZero()
+                    && elapsed >= options.handlerTimeout().toNanos() ? Verdict.HANDLER_TIMEOUT : Verdict.NONE;
+            case DISCARD -> elapsed >= options.headerTimeout().toNanos() || tooSlow(now, false)
+                    ? Verdict.DISCARD_STALLED : Verdict.NONE;
             default -> Verdict.NONE;
         };
     }
 
-    private Verdict checkBodyRate(long now, boolean heldByServer) {
+    /** Checks a full rate window, then starts the next one. */
+    private boolean tooSlow(long now, boolean heldByServer) {
         long rate = options.minBodyRate();
         if (rate == 0 || now - windowStart < options.bodyRateWindow().toNanos()) {
-            return Verdict.NONE;
+            return false;
         }
         long needed = rate * (now - windowStart) / 1_000_000_000L;
         if (!heldByServer && windowBytes < needed) {
-            return Verdict.BODY_TOO_SLOW;
+            return true;
         }
         windowStart = now;
         windowBytes = 0;
-        return Verdict.NONE;
+        return false;
     }
 }

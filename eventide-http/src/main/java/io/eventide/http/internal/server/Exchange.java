@@ -59,6 +59,8 @@ public final class Exchange {
     long declaredLength = -1;
     volatile boolean committed;
     volatile boolean ended;
+    /** The server answered 503 for a handler that took too long: what the handler does later is ignored. */
+    volatile boolean timedOut;
     boolean chunked;
     GzipStream gzip;
     Runnable onDrain;
@@ -289,6 +291,11 @@ public final class Exchange {
     /** @return whether the response ended */
     public boolean isEnded() {
         return ended;
+    }
+
+    /** @return whether the server answered for the handler after handler-timeout */
+    public boolean timedOut() {
+        return timedOut;
     }
 
     /** @return whether the connection is gone */

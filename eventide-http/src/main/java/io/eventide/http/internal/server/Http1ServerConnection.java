@@ -1,5 +1,6 @@
 package io.eventide.http.internal.server;
 
+import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
 import io.eventide.http.HttpException;
 import io.eventide.http.HttpHeaders;
@@ -8,6 +9,7 @@ import io.eventide.http.internal.codec.HttpRequestHead;
 import io.eventide.http.internal.codec.HttpVersion;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -41,6 +43,9 @@ final class Http1ServerConnection {
     static final long DISCARD_LIMIT = 64 * 1024;
     /** Pipelined bytes kept while a response is pending, before reading pauses. */
     private static final int MAX_PENDING = 64 * 1024;
+    /** How long a closing connection keeps reading (and dropping) what the client still sends. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+    private static final System.Logger LOG = System.getLogger("io.eventide.http");
 
     private final ServerEngine engine;
     private final HttpOptions options;
@@ -58,6 +63,8 @@ final class Http1ServerConnection {
     private boolean continueSent;
     private boolean discarding;
     private boolean released;
+    private long discarded;
+    private Timer linger;
     private Exchange x;
 
     Http1ServerConnection(ServerEngine engine, ServerLoop sl, Connection conn) {
@@ -193,15 +200,17 @@ final class Http1ServerConnection {
         discarding = false;
         closeAfterResponse = !head.keepAlive() || shuttingDown;
         state = head.hasBody() ? BODY : DONE_READING;
-        deadlines.handler();
+        deadlines.handler(System.nanoTime());
         engine.dispatch(x);
     }
 
     private boolean readBody(ByteBuffer in) {
-        if (!discarding && (!x.flowing || x.paused)) {
-            return false;
+        if (!discarding) {
+            if (!x.flowing || x.paused) {
+                return false;
+            }
+            deadlines.body(System.nanoTime());
         }
-        deadlines.body(System.nanoTime());
         switch (decoder.decodeBody(in)) {
             case DATA:
                 deliver(decoder.data());
@@ -226,6 +235,10 @@ final class Http1ServerConnection {
         deadlines.bodyBytes(n);
         if (discarding) {
             data.position(data.limit());
+            discarded += n;
+            if (discarded > DISCARD_LIMIT) {
+                lingeringClose(); // more than is worth skipping: this connection is done
+            }
             return;
         }
         if (x.received > x.maxBodyBytes) {
@@ -248,7 +261,9 @@ final class Http1ServerConnection {
 
     private void bodyEnd() {
         state = DONE_READING;
-        deadlines.handler();
+        if (!discarding) {
+            deadlines.handler(System.nanoTime());
+        }
         if (discarding) {
             x.bodyEnded = true;
             if (x.ended) {
@@ -327,10 +342,12 @@ final class Http1ServerConnection {
         e.committed = true;
         HttpRequestHead h = e.head;
         boolean bodyless = isBodyless(e);
-        if (state == BODY && (decoder.chunked() || decoder.remaining() > DISCARD_LIMIT
+        if (state == BODY && !e.flowing && ((!decoder.chunked() && decoder.remaining() > DISCARD_LIMIT)
                 || (h.expect100Continue() && !continueSent))) {
-            // Answering before the body is in (a 413 mid-upload, a handler that ignores it): a rest
-            // too big to skip, of unknown size, or never to be sent after no 100-continue: close.
+            // Answering a body nobody reads: a rest too big to skip, or one the client will not send
+            // without a 100 Continue, means closing. A body the handler reads (a streaming echo),
+            // or a chunked one of unknown size, keeps the connection: what is left when the
+            // response ends is skipped up to DISCARD_LIMIT (issue 9, defect 6; Node does the same).
             closeAfterResponse = true;
         }
         if (e.headers != null && e.headers.contains(HttpHeaders.CONNECTION)) {
@@ -448,8 +465,14 @@ final class Http1ServerConnection {
      * after the request head into the connection's (new) data handler.
      */
     void upgrade(Exchange e, HttpHeaders headers, Consumer<Connection> takeover) {
-        if (state != DONE_READING || e.head.hasBody()) {
-            throw new IllegalStateException("only a request without a body can be upgraded: " + e);
+        if (e.head.hasBody()) {
+            // A client error, not a server one (issue 9, defect 4: it was a 500, and the body
+            // bytes were then parsed as the next request).
+            respondError(400, "a request with a body cannot be upgraded");
+            return;
+        }
+        if (state != DONE_READING) {
+            throw new IllegalStateException("the response to " + e + " has already ended");
         }
         e.status = 101;
         e.committed = true;
@@ -521,15 +544,21 @@ final class Http1ServerConnection {
             return;
         }
         if (closeAfterResponse) {
-            writer.flush();
-            state = CLOSED;
-            conn.close();
+            if (state == BODY) {
+                lingeringClose(); // the client may still be sending: let it read the answer
+            } else {
+                writer.flush();
+                state = CLOSED;
+                conn.close();
+            }
             return;
         }
         if (state == DONE_READING) {
             exchangeDone();
         } else if (state == BODY) {
             discarding = true; // skip the rest of the body, then serve the next request
+            discarded = 0;
+            deadlines.discard(System.nanoTime());
             if (!processing) {
                 conn.loop().queueMicrotask(this::kick);
             }
@@ -564,11 +593,27 @@ final class Http1ServerConnection {
             conn.destroy();
             return;
         }
-        writer.error(status, reason, false);
+        boolean head = x != null ? x.head.method().equals("HEAD") : decoder.isHeadRequest();
+        writer.error(status, reason, head); // RFC 9110 §9.3.2: no body to HEAD, errors included
         engine.rejected(status);
+        lingeringClose();
+    }
+
+    /**
+     * Closes after the answer without losing it: closing a socket with unread input makes the
+     * kernel send a reset, which can destroy the answer before the client reads it (a 413 to an
+     * upload still being sent). So: flush, send our FIN, and keep reading and dropping what comes
+     * until the client's FIN, for at most {@link #LINGER} (Apache's lingering close, Go's
+     * closeWriteAndWait).
+     */
+    private void lingeringClose() {
         state = CLOSED;
         writer.flush();
-        conn.close();
+        setPaused(false);
+        conn.end();
+        if (!conn.isClosed() && linger == null) {
+            linger = conn.loop().setTimeout(LINGER, conn::destroy);
+        }
     }
 
     private void failBody(int status, String reason) {
@@ -599,8 +644,8 @@ final class Http1ServerConnection {
     }
 
     void checkDeadlines(long now) {
-        boolean held = pausedByUs || x == null || x.paused || !x.flowing;
-        switch (deadlines.check(now, held)) {
+        boolean held = !discarding && (pausedByUs || x == null || x.paused || !x.flowing);
+        switch (deadlines.check(now, held, x == null || x.committed)) {
             case IDLE_TIMEOUT -> {
                 if (!processing) {
                     state = CLOSED;
@@ -614,8 +659,35 @@ final class Http1ServerConnection {
                     failBody(408, "request body slower than min-body-rate (" + options.minBodyRate() + " B/s)");
                 }
             }
+            case DISCARD_STALLED -> {
+                state = CLOSED; // answered already: nothing more to say
+                conn.close();
+            }
+            case HANDLER_TIMEOUT -> handlerTimedOut();
             default -> { }
         }
+    }
+
+    /**
+     * The handler has not started its response within handler-timeout: answer 503 for it, and say
+     * so in the log (issue 9, defect 9: a handler whose promise failed unobserved left the client
+     * waiting for good). What the handler does later is ignored ({@link Exchange#timedOut}).
+     */
+    private void handlerTimedOut() {
+        Exchange e = x;
+        if (e == null || e.committed || e.ended) {
+            return;
+        }
+        long ms = options.handlerTimeout().toMillis();
+        LOG.log(System.Logger.Level.WARNING, e + " got no answer from its handler within handler-timeout ("
+                + ms + " ms); answering 503");
+        e.timedOut = true;
+        e.status = 503;
+        e.headers = null;
+        e.contentType = "text/plain; charset=utf-8";
+        e.declaredLength = -1;
+        end(e, ByteBuffer.wrap(("Service Unavailable: no answer within handler-timeout (" + ms + " ms)\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     void shutdown() {
@@ -646,6 +718,9 @@ final class Http1ServerConnection {
     }
 
     private void onClose(Throwable cause) {
+        if (linger != null) {
+            linger.cancel();
+        }
         sl.remove(this);
         sl.released(writer);
         release();

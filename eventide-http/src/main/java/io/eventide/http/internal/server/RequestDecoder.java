@@ -139,6 +139,11 @@ final class RequestDecoder {
         return parser.inProgress();
     }
 
+    /** {@return whether the request's method, as far as it was read, is HEAD (for error answers)} */
+    boolean isHeadRequest() {
+        return parser.isHeadRequest();
+    }
+
     int errorStatus() {
         return errorStatus;
     }

@@ -8,6 +8,7 @@ import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
 import io.eventide.core.net.TcpServer;
+import io.eventide.http.HttpLimits;
 import io.eventide.http.HttpOptions;
 import io.eventide.http.internal.codec.Http1Limits;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +65,9 @@ public final class ServerEngine {
         this.group = group;
         this.options = options;
         this.dispatcher = dispatcher;
-        this.limits = new Http1Limits(options.maxRequestLineBytes(), options.maxHeaderBytes(),
-                options.maxHeaderCount(), Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES,
-                Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
+        HttpLimits l = options.limits();
+        this.limits = new Http1Limits(l.maxStartLineBytes(), l.maxHeaderBytes(), l.maxHeaderCount(),
+                l.maxChunkLineBytes(), l.maxTrailerBytes());
         this.serverLine = options.serverName() == null ? new byte[0]
                 : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
         this.loops = new ServerLoop[group.size()];

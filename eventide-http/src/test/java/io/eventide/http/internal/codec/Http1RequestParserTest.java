@@ -151,7 +151,7 @@ class Http1RequestParserTest {
             byte[] all = Feeds.bytes(first + "abc" + second + "GET /c");
             ByteBuffer in = Feeds.wrap(all, 0, all.length, kind);
             int start = in.position();
-            Http1RequestParser parser = new Http1RequestParser();
+            Http1RequestParser parser = new Http1RequestParser(TestLimits.DEFAULTS);
             assertThat(parser.parse(in)).isEqualTo(Result.HEAD_COMPLETE);
             assertThat(in.position() - start).isEqualTo(first.length());
             assertThat(parser.head().contentLength()).isEqualTo(3);
@@ -169,7 +169,7 @@ class Http1RequestParserTest {
 
     @Test
     void resultsAreStickyUntilReset() {
-        Http1RequestParser parser = new Http1RequestParser();
+        Http1RequestParser parser = new Http1RequestParser(TestLimits.DEFAULTS);
         assertThatThrownBy(parser::head).isInstanceOf(IllegalStateException.class);
         assertThat(parser.inProgress()).isFalse();
         ByteBuffer in = ByteBuffer.wrap(Feeds.bytes("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET"));
@@ -188,7 +188,7 @@ class Http1RequestParserTest {
 
     @Test
     void reusesOneParserForManyRequests() {
-        Http1RequestParser parser = new Http1RequestParser();
+        Http1RequestParser parser = new Http1RequestParser(TestLimits.DEFAULTS);
         for (int i = 0; i < 1000; i++) {
             parser.reset();
             String request = "GET /r" + i + " HTTP/1.1\r\nHost: h\r\nX-Pad: " + "p".repeat(i * 7) + "\r\n\r\n";
@@ -211,7 +211,7 @@ class Http1RequestParserTest {
         for (int i = 0; i + 7 < request.length; i += 7) {
             pieces.add(Feeds.wrap(request, i, i + 7, Feeds.kind(i)));
         }
-        Http1RequestParser parser = new Http1RequestParser();
+        Http1RequestParser parser = new Http1RequestParser(TestLimits.DEFAULTS);
         feedAll(parser, pieces, 2000); // warm up: grow the buffer, compile the paths
         long before = threads.getCurrentThreadAllocatedBytes();
         feedAll(parser, pieces, 200);
@@ -251,7 +251,7 @@ class Http1RequestParserTest {
     }
 
     static HttpRequestHead parseWhole(String request) {
-        Http1RequestParser parser = new Http1RequestParser();
+        Http1RequestParser parser = new Http1RequestParser(TestLimits.DEFAULTS);
         assertThat(parser.parse(ByteBuffer.wrap(Feeds.bytes(request)))).isEqualTo(Result.HEAD_COMPLETE);
         return parser.head();
     }

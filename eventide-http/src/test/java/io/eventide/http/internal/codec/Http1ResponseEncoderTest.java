@@ -97,7 +97,7 @@ class Http1ResponseEncoderTest {
         Http1ResponseEncoder.writeChunkEnd(out);
         Http1ResponseEncoder.writeLastChunk(out, new HttpHeaders().add("T", "1"));
         out.flip();
-        ChunkedDecoder decoder = new ChunkedDecoder();
+        ChunkedDecoder decoder = new ChunkedDecoder(TestLimits.DEFAULTS);
         assertThat(decoder.decode(out)).isEqualTo(ChunkedDecoder.Result.DATA);
         assertThat(StandardCharsets.US_ASCII.decode(decoder.data()).toString()).isEqualTo("hello world");
         assertThat(decoder.decode(out)).isEqualTo(ChunkedDecoder.Result.END);

@@ -36,7 +36,7 @@ final class ParseHarness {
     }
 
     static String parseEveryWay(String request) {
-        return parseEveryWay(request, Http1Limits.defaults());
+        return parseEveryWay(request, TestLimits.DEFAULTS);
     }
 
     /** Feeds {@code input} cut at {@code cuts}; describes the outcome. */
