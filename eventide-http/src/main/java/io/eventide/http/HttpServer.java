@@ -1,11 +1,13 @@
 package io.eventide.http;
 
+import io.eventide.core.EventLoop;
 import io.eventide.core.Histogram;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.http.internal.server.Dispatcher;
 import io.eventide.http.internal.server.Exchange;
 import io.eventide.http.internal.server.ServerEngine;
+import io.eventide.http.internal.server.Warmups;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,9 @@ import java.util.Objects;
  * matches but not for this method. Anything a hook or handler throws goes to {@link #onError}; the
  * default answers {@link HttpException#status()} or 500 and logs the stack trace, which never
  * reaches the client. {@link #after} hooks run once a response has ended.
+ *
+ * <p>The first {@link #listen} runs the warm-ups other modules provide
+ * ({@link io.eventide.http.spi.Warmup}, e.g. Jackson's set-up), off the loops, before binding.
  *
  * <p>Graceful close ({@link #close(Duration)}): stop accepting, close idle keep-alive connections,
  * let in-flight requests finish and answer them with {@code Connection: close}, then force-close
@@ -155,7 +160,15 @@ public final class HttpServer {
      * @return completes when listening
      */
     public Promise<HttpServer> listen(String host, int port) {
-        return engine.listen(host, port).map(v -> this);
+        EventLoop caller = EventLoop.current();
+        if (caller == null) {
+            Warmups.runOnce(); // before the first request, off the loops (issue 9, defect 10)
+            return engine.listen(host, port).map(v -> this);
+        }
+        return caller.offload(() -> {
+            Warmups.runOnce();
+            return this;
+        }).flatMap(v -> engine.listen(host, port)).map(v -> this);
     }
 
     /** @return the bound port, -1 before listening */
