@@ -102,7 +102,7 @@ public final class Host {
 
     private void installRoutes() {
         server.before(this::admit);
-        server.after((req, res) -> metrics.observeLatency(System.nanoTime() - req.startNanos()));
+        server.after((req, res) -> metrics.observeLatency(req.method(), req.route(), System.nanoTime() - req.startNanos()));
         server.get("/healthz", (req, res) -> res.contentType("text/plain").end("ok\n"));
         server.get("/readyz", (req, res) -> {
             if (draining) {

@@ -263,6 +263,7 @@ public final class HttpServer {
                 x.routed(m.pattern(), m.params());
                 m.handler().handle(req, res);
             } else if (m.allowed() != null) {
+                x.routed(m.pattern(), m.params()); // the route exists, not for this method
                 res.status(405).header("Allow", m.allowed()).contentType("text/plain; charset=utf-8")
                         .end("Method Not Allowed\n");
             } else {
