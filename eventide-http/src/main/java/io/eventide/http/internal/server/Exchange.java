@@ -35,6 +35,7 @@ public final class Exchange {
     }
 
     final Http1ServerConnection conn;
+    private final ResponseFlow out;
     final HttpRequestHead head;
     // Request body.
     long maxBodyBytes;
@@ -68,8 +69,9 @@ public final class Exchange {
     Runnable onShutdown;
     Consumer<Throwable> onClose;
 
-    Exchange(Http1ServerConnection conn, HttpRequestHead head, long maxBodyBytes) {
+    Exchange(Http1ServerConnection conn, ResponseFlow out, HttpRequestHead head, long maxBodyBytes) {
         this.conn = conn;
+        this.out = out;
         this.head = head;
         this.maxBodyBytes = maxBodyBytes;
         this.bodyEnded = !head.hasBody();
@@ -314,19 +316,19 @@ public final class Exchange {
     /** @param chunk body bytes @return false past the high watermark */
     public boolean write(ByteBuffer chunk) {
         checkNotEnded();
-        return conn.write(this, chunk);
+        return out.write(this, chunk);
     }
 
     /** @param shared read-only bytes shared by many responses @return like {@link #write} */
     public boolean writeShared(ByteBuffer shared) {
         checkNotEnded();
-        return conn.writeShared(this, shared);
+        return out.writeShared(this, shared);
     }
 
     /** @param last the last bytes, or null */
     public void end(ByteBuffer last) {
         checkNotEnded();
-        conn.end(this, last);
+        out.end(this, last);
     }
 
     /**
@@ -337,7 +339,7 @@ public final class Exchange {
     public void sendFile(FileChannel file, long position, long count) {
         checkNotEnded();
         checkNotCommitted();
-        conn.sendFile(this, file, position, count);
+        out.sendFile(this, file, position, count);
     }
 
     /**
