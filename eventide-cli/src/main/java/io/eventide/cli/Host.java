@@ -64,6 +64,9 @@ public final class Host {
         this.sampler = new LoopSampler(group, Duration.ofMillis(250));
         this.metrics = new HostMetrics(group, server, sampler);
         installRoutes();
+        // However the server is started (start(), or the app's own listen()), it is announced and
+        // drained the same way: Eventide.http() followed by listen() used to skip the drain.
+        server.onListening(s -> started());
     }
 
     /** Looked up when used: the backend is configured by the first host (see {@link Logging}). */
@@ -165,7 +168,9 @@ public final class Host {
     }
 
     /**
-     * Listens, prints the startup line and installs the SIGTERM/SIGINT handlers.
+     * Listens on the configured address and port; once listening, the startup line is printed and
+     * the SIGTERM/SIGINT handlers are installed (as they are when the app calls
+     * {@code http().listen(...)} itself).
      *
      * @return this host
      */
@@ -178,14 +183,19 @@ public final class Host {
             throw new EventideException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         }
+        return this;
+    }
+
+    /** The server listens: SIGTERM/SIGINT drain it, and one line says where it listens. */
+    private void started() {
         Signals.onTerminate(this::drainAndExit);
         String overrides = config.overrides();
-        System.out.println("eventide: listening on http://" + config.host() + ":" + server.port() + " ("
+        // blocking-ok: one line, once, as the server starts (before it has served anything)
+        System.out.println("eventide: listening on http://" + server.host() + ":" + server.port() + " ("
                 + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
                 + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
                 + (overrides.isEmpty() ? "" : "; " + overrides) + ")");
         System.out.flush();
-        return this;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 server on every loop of a {@link LoopGroup}, with a router, middleware and an error
@@ -52,6 +53,8 @@ public final class HttpServer {
     private final Router router = new Router();
     private final List<Handler> before = new ArrayList<>();
     private final List<Handler> after = new ArrayList<>();
+    private final List<Consumer<HttpServer>> listening = new ArrayList<>();
+    private volatile String host;
     private final ServerEngine engine;
     private ErrorHandler errorHandler = HttpServer::defaultError;
 
@@ -140,6 +143,18 @@ public final class HttpServer {
         return this;
     }
 
+    /**
+     * Like Node's {@code 'listening'} event: runs once the server listens, however
+     * {@link #listen} was called. A host uses it to announce the server and to install its drain.
+     *
+     * @param handler called with this server on a loop thread once listening; keep it short
+     * @return this server
+     */
+    public HttpServer onListening(Consumer<HttpServer> handler) {
+        listening.add(Objects.requireNonNull(handler));
+        return this;
+    }
+
     /** @param handler replaces the default error handler @return this */
     public HttpServer onError(ErrorHandler handler) {
         this.errorHandler = Objects.requireNonNull(handler);
@@ -160,15 +175,28 @@ public final class HttpServer {
      * @return completes when listening
      */
     public Promise<HttpServer> listen(String host, int port) {
+        this.host = host;
         EventLoop caller = EventLoop.current();
         if (caller == null) {
             Warmups.runOnce(); // before the first request, off the loops (issue 9, defect 10)
-            return engine.listen(host, port).map(v -> this);
+            return engine.listen(host, port).map(v -> listening());
         }
         return caller.offload(() -> {
             Warmups.runOnce();
             return this;
-        }).flatMap(v -> engine.listen(host, port)).map(v -> this);
+        }).flatMap(v -> engine.listen(host, port)).map(v -> listening());
+    }
+
+    private HttpServer listening() {
+        for (Consumer<HttpServer> h : listening) {
+            h.accept(this);
+        }
+        return this;
+    }
+
+    /** @return the address given to {@link #listen}, or null before */
+    public String host() {
+        return host;
     }
 
     /** @return the bound port, -1 before listening */
