@@ -7,8 +7,8 @@ import io.eventide.http.HttpHeaders;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.OverflowPolicy;
-import io.eventide.http.internal.fanout.FanoutSink;
 import io.eventide.http.sse.SseOptions;
+import io.eventide.http.spi.SharedWriter;
 import io.eventide.http.sse.SseStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -29,7 +29,7 @@ import java.util.Objects;
  *
  * <p><b>Threading:</b> loop-confined.
  */
-public final class EventStream implements SseStream, FanoutSink {
+public final class EventStream implements SseStream, SharedWriter {
     private static final ByteBuffer OPENING = ByteBuffer.wrap(SseEncoder.comment("")).asReadOnlyBuffer();
 
     private final HttpRequest req;
@@ -98,7 +98,12 @@ public final class EventStream implements SseStream, FanoutSink {
     }
 
     @Override
-    public boolean sendShared(ByteBuffer encoded) {
+    public Format sharedFormat() {
+        return Format.SSE_EVENT;
+    }
+
+    @Override
+    public boolean writeShared(ByteBuffer encoded) {
         checkLoop();
         return write(encoded, true);
     }

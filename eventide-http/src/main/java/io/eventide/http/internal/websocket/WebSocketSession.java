@@ -6,7 +6,7 @@ import io.eventide.core.EventideException;
 import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
 import io.eventide.http.OverflowPolicy;
-import io.eventide.http.internal.fanout.FanoutSink;
+import io.eventide.http.spi.SharedWriter;
 import io.eventide.http.websocket.WebSocket;
 import io.eventide.http.websocket.WebSocketOptions;
 import java.net.InetSocketAddress;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading:</b> loop-confined (checked on every public entry point).
  */
-public final class WebSocketSession implements WebSocket, MessageAssembler.Events, FanoutSink {
+public final class WebSocketSession implements WebSocket, MessageAssembler.Events, SharedWriter {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -178,7 +178,7 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
     }
 
     @Override
-    public boolean sendShared(ByteBuffer encodedFrame) {
+    public boolean writeShared(ByteBuffer encodedFrame) {
         checkLoop();
         if (client) {
             throw new IllegalStateException("a client must mask each frame: shared frames are for servers");
@@ -255,6 +255,26 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
     @Override
     public void close() {
         close(NORMAL_CLOSURE, "");
+    }
+
+    @Override
+    public void pause() {
+        checkLoop();
+        if (state == OPEN && !conn.isPaused()) {
+            keepAlive.stop(); // a pong could not be read while paused: do not time the peer out
+            conn.pause();
+        }
+    }
+
+    @Override
+    public void resume() {
+        checkLoop();
+        if (conn.isPaused() && !conn.isClosed()) {
+            conn.resume();
+            if (state == OPEN) {
+                keepAlive.start();
+            }
+        }
     }
 
     @Override
@@ -428,9 +448,10 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
         return dropped;
     }
 
-    /** @return whether this is the server side (it may take shared, unmasked frames) */
-    public boolean isServer() {
-        return !client;
+    /** A server takes shared, unmasked frames; a client masks every frame and takes none. */
+    @Override
+    public Format sharedFormat() {
+        return client ? Format.NONE : Format.WEBSOCKET_TEXT_FRAME;
     }
 
     @Override
