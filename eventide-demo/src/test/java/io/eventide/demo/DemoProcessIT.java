@@ -1,4 +1,4 @@
-package io.eventide.cli;
+package io.eventide.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +27,7 @@ class DemoProcessIT {
     @Timeout(120)
     void uploadedFilesAreDeletedWhenTheDemoExits() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.eventide.cli.demo.Demo")
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.eventide.demo.Demo")
                 .redirectErrorStream(true);
         pb.environment().put("PORT", "0");
         pb.environment().put("HOST", "127.0.0.1");

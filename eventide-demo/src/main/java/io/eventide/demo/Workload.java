@@ -1,10 +1,12 @@
-package io.eventide.lab.servers;
+package io.eventide.demo;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * What every serving model serves: the bodies, the CPU job and the parameter parsing of the
- * standard workload, shared so that the servers differ only in how they schedule the work.
+ * standard workload, shared so that the servers differ only in how they schedule the work. The one
+ * copy: Eventide serves it with {@link BenchApp} (for {@code examples/Bench.java}, {@code bench/}
+ * and the lab), the lab's Jetty, Helidon, Vert.x and thread-pool servers with these same pieces.
  *
  * <table>
  *   <caption>Endpoints</caption>
@@ -49,7 +51,7 @@ public final class Workload {
     }
 
     /**
-     * A deterministic CPU-bound job, identical to {@code examples/Bench.java}: n rounds of a 64-bit
+     * A deterministic CPU-bound job: n rounds of a 64-bit
      * mix over a 1 KiB block, about 0.3 ms per 1,000 rounds on a 2020s server core.
      *
      * @param n rounds
@@ -79,7 +81,7 @@ public final class Workload {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            return dflt; // a malformed parameter means "use the default", as in examples/Bench.java
+            return dflt; // a malformed parameter means "use the default"
         }
     }
 
@@ -107,16 +109,6 @@ public final class Workload {
             from = amp + 1;
         }
         return null;
-    }
-
-    /**
-     * @param name environment variable
-     * @param dflt the value when unset
-     * @return its integer value
-     */
-    public static int env(String name, int dflt) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());
     }
 
     /** The text of a {@code /delay} answer. @param ms the delay @return the body */

@@ -101,7 +101,7 @@ async function blockVersusOffload(page) {
       && +document.getElementById('wd-text').textContent.match(/held \S+ for (\d+) ms/)[1] >= 400, null, { timeout: 15000 })
     .catch(async () => { throw new Error('watchdog panel does not say how long the loop was held: ' + await page.textContent('#watchdog')); });
   const panel = await page.textContent('#watchdog');
-  check(panel.includes('io.eventide.cli.demo.Demo'), 'the panel shows the handler\'s stack: ' + panel);
+  check(panel.includes('io.eventide.demo.Demo'), 'the panel shows the handler\'s stack: ' + panel);
   console.log('watchdog panel: ' + (await page.textContent('#wd-text')));
   await page.click('#offload');
   await page.waitForFunction(() => document.getElementById('wd-text').textContent.includes('the same job on the loop held it'))

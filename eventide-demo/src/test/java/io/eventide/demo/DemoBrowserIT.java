@@ -1,8 +1,9 @@
-package io.eventide.cli;
+package io.eventide.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventide.cli.demo.Demo;
+import io.eventide.cli.Host;
+import io.eventide.cli.HostConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.eventide.cli.demo;
+package io.eventide.demo;
 
 import io.eventide.http.HttpRequest;
 import io.eventide.http.topic.LocalTopic;

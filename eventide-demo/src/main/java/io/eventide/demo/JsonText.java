@@ -1,4 +1,4 @@
-package io.eventide.cli.demo;
+package io.eventide.demo;
 
 /**
  * Minimal JSON string escaping for the demo's small, flat messages (RFC 8259 §7), so the host

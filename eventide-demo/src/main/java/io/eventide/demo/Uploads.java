@@ -1,4 +1,4 @@
-package io.eventide.cli.demo;
+package io.eventide.demo;
 
 import io.eventide.core.EventLoop;
 import io.eventide.http.HttpException;

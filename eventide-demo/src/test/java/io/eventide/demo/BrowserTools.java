@@ -1,4 +1,4 @@
-package io.eventide.cli;
+package io.eventide.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
