@@ -2,6 +2,7 @@ package io.eventide.http;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
+import io.eventide.http.internal.codec.Fields;
 import io.eventide.http.internal.server.Exchange;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -49,6 +50,7 @@ public final class HttpRequest {
 
     private final Exchange x;
     private Map<String, String> query;
+    private HttpHeaders headers;
     private Map<String, Object> attributes;
 
     HttpRequest(Exchange x) {
@@ -82,12 +84,19 @@ public final class HttpRequest {
 
     /** @return the headers */
     public HttpHeaders headers() {
-        return x.head().headers();
+        if (headers == null) {
+            Fields f = x.head().fields();
+            headers = new HttpHeaders(f.size());
+            for (int i = 0; i < f.size(); i++) {
+                headers.add(f.name(i), f.value(i));
+            }
+        }
+        return headers;
     }
 
     /** @param name header name, any case @return its first value, or null */
     public String header(String name) {
-        return x.head().headers().get(name);
+        return headers != null ? headers.get(name) : x.head().fields().get(name);
     }
 
     /** @param name path parameter ({@code :name} in the route, {@code *} for a wildcard) @return value or null */

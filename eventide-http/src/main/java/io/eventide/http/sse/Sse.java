@@ -2,7 +2,6 @@ package io.eventide.http.sse;
 
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
-import io.eventide.http.internal.sse.EventStream;
 
 /**
  * Starts Server-Sent Events responses: sets {@code Content-Type: text/event-stream},

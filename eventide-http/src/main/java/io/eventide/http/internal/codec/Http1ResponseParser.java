@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -217,15 +215,12 @@ public final class Http1ResponseParser {
 
     private HttpResponseHead build(byte[] b, int base) {
         ResponseFields f = new ResponseFields();
-        HttpHeaders headers = new HttpHeaders(scanner.fieldCount());
         for (int i = 0; i < scanner.fieldCount(); i++) {
             int nameStart = base + scanner.nameStart(i);
             int nameEnd = base + scanner.nameEnd(i);
             int valueStart = base + scanner.valueStart(i);
             int valueEnd = base + scanner.valueEnd(i);
             int id = KnownNames.headerId(b, nameStart, nameEnd - nameStart);
-            headers.add(id >= 0 ? KnownNames.headerName(id) : latin1(b, nameStart, nameEnd),
-                    latin1(b, valueStart, valueEnd));
             String error = f.add(id, b, valueStart, valueEnd);
             if (error != null) {
                 fail(error);
@@ -238,7 +233,8 @@ public final class Http1ResponseParser {
             return null;
         }
         HttpVersion version = minor == 1 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        return new HttpResponseHead(status, reasonPhrase(), version, headers, f.contentLength,
+        return new HttpResponseHead(status, reasonPhrase(), version, Fields.copyOf(b, base, scanner.layout()),
+                f.contentLength,
                 f.codings != 0, f.keepAlive(minor));
     }
 

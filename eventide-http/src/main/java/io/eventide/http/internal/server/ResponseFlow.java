@@ -155,7 +155,7 @@ final class ResponseFlow {
         return options.gzip() && !isBodyless(e) && e.declaredLength < 0 && e.status != 206
                 && (streaming || len >= 1024) && GzipStream.compressible(e.contentType)
                 && (e.headers == null || !e.headers.contains(HttpHeaders.CONTENT_ENCODING))
-                && GzipStream.accepted(e.head.headers().get(HttpHeaders.ACCEPT_ENCODING));
+                && GzipStream.accepted(e.head.fields().get(HttpHeaders.ACCEPT_ENCODING));
     }
 
     private void startGzip(Exchange e) {

@@ -75,9 +75,7 @@ final class ResponseWriter {
         } else if (x.head.version() == HttpVersion.HTTP_1_0) {
             out.put(CONN_KEEP_ALIVE);
         }
-        if (x.headers != null) {
-            Http1ResponseEncoder.writeHeaders(out, x.headers);
-        }
+        writeFields(out, x.headers);
         Http1ResponseEncoder.writeEndOfHead(out);
     }
 
@@ -106,7 +104,18 @@ final class ResponseWriter {
 
     /** Ends a chunked body with {@code trailers} (or none). */
     void lastChunk(HttpHeaders trailers) {
-        Http1ResponseEncoder.writeLastChunk(room(512 + fieldsLength(trailers)), trailers);
+        ByteBuffer out = room(512 + fieldsLength(trailers));
+        Http1ResponseEncoder.writeLastChunk(out);
+        writeFields(out, trailers);
+        Http1ResponseEncoder.writeEndOfHead(out);
+    }
+
+    private static void writeFields(ByteBuffer out, HttpHeaders fields) {
+        if (fields != null) {
+            for (int i = 0; i < fields.size(); i++) {
+                Http1ResponseEncoder.writeHeader(out, fields.name(i), fields.value(i));
+            }
+        }
     }
 
     /** {@code 100 Continue}: the client may send the body it announced. */
@@ -118,7 +127,7 @@ final class ResponseWriter {
     void switchingProtocols(HttpHeaders headers) {
         ByteBuffer out = room(256 + fieldsLength(headers));
         Http1ResponseEncoder.writeStatusLine(out, 101);
-        Http1ResponseEncoder.writeHeaders(out, headers);
+        writeFields(out, headers);
         Http1ResponseEncoder.writeEndOfHead(out);
     }
 

@@ -10,6 +10,15 @@ public final class TestLimits {
     private TestLimits() {
     }
 
+    /** @param f the codec's fields @return the API's map of them */
+    public static io.eventide.http.HttpHeaders headers(Fields f) {
+        io.eventide.http.HttpHeaders h = new io.eventide.http.HttpHeaders(Math.max(1, f.size()));
+        for (int i = 0; i < f.size(); i++) {
+            h.add(f.name(i), f.value(i));
+        }
+        return h;
+    }
+
     /** @param l API limits @return the codec's view of them */
     public static Http1Limits of(HttpLimits l) {
         return new Http1Limits(l.maxStartLineBytes(), l.maxHeaderBytes(), l.maxHeaderCount(), l.maxChunkLineBytes(),

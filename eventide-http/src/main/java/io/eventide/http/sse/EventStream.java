@@ -1,4 +1,4 @@
-package io.eventide.http.internal.sse;
+package io.eventide.http.sse;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
@@ -7,9 +7,8 @@ import io.eventide.http.HttpHeaders;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.OverflowPolicy;
-import io.eventide.http.sse.SseOptions;
+import io.eventide.http.internal.sse.SseEncoder;
 import io.eventide.http.spi.SharedWriter;
-import io.eventide.http.sse.SseStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +26,12 @@ import java.util.Objects;
  * <p>A client that left: the response's close notification ends the stream at once (heartbeats
  * also notice).
  *
+ * <p>It lives beside {@link Sse}, the facade that makes it, because it works through the
+ * {@link HttpResponse} facade; the encoding is internal ({@code SseEncoder}).
+ *
  * <p><b>Threading:</b> loop-confined.
  */
-public final class EventStream implements SseStream, SharedWriter {
+final class EventStream implements SseStream, SharedWriter {
     private static final ByteBuffer OPENING = ByteBuffer.wrap(SseEncoder.comment("")).asReadOnlyBuffer();
 
     private final HttpRequest req;
@@ -56,7 +58,7 @@ public final class EventStream implements SseStream, SharedWriter {
      * @param options settings
      * @return the started stream
      */
-    public static EventStream start(HttpRequest req, HttpResponse res, SseOptions options) {
+    static EventStream start(HttpRequest req, HttpResponse res, SseOptions options) {
         Objects.requireNonNull(options, "options");
         EventStream s = new EventStream(req, res, options);
         res.status(200).contentType("text/event-stream")
