@@ -5,7 +5,7 @@ import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
 import io.eventide.http.HttpServer;
 import io.eventide.http.sse.Sse;
-import io.eventide.http.sse.SseStream;
+import io.eventide.http.sse.SseOptions;
 import io.eventide.http.topic.LocalTopic;
 import io.eventide.http.websocket.WebSocketOptions;
 import io.eventide.http.websocket.WebSockets;
@@ -121,9 +121,8 @@ public final class BenchApp {
             broadcast.publish(body);
             res.end("published to " + broadcast.subscribers() + " subscribers\n");
         }));
-        app.get("/sse/ticks", (req, res) -> {
+        app.get("/sse/ticks", Sse.handler(SseOptions.defaults(), (req, sse) -> {
             long n = Workload.parse(req.queryParam("n"), 10);
-            SseStream sse = Sse.start(req, res);
             long[] sent = {0};
             Runnable pump = () -> {
                 while (sent[0] < n && sse.isOpen()) {
@@ -138,6 +137,6 @@ public final class BenchApp {
             };
             sse.onDrain(pump);
             pump.run();
-        });
+        }));
     }
 }

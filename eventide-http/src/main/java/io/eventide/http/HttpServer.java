@@ -131,6 +131,18 @@ public final class HttpServer {
         return this;
     }
 
+    /**
+     * Mounts every route of {@code routes} under {@code prefix} (see {@link Router#mount}).
+     *
+     * @param prefix a path starting with {@code /}
+     * @param routes the routes
+     * @return this server
+     */
+    public HttpServer mount(String prefix, Router routes) {
+        router.mount(prefix, routes);
+        return this;
+    }
+
     /** @param hook runs before routing; ending the response stops the chain @return this */
     public HttpServer before(Handler hook) {
         before.add(Objects.requireNonNull(hook));

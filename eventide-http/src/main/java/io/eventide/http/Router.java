@@ -22,6 +22,15 @@ import java.util.TreeSet;
  * a 405 with an {@code Allow} header. {@code HEAD} is served by the {@code GET} handler when no
  * {@code HEAD} handler exists (the server drops the body).
  *
+ * <p>Routers compose the way Express's do: build one per area of an application and
+ * {@link #mount} it under a prefix, on another router or on the server
+ * ({@link HttpServer#mount(String, Router)}).
+ *
+ * {@snippet :
+ * Router api = new Router().route("GET", "/users/:id", users::get).route("POST", "/users", users::create);
+ * app.mount("/api/v1", api);   // GET /api/v1/users/42
+ * }
+ *
  * <p><b>Threading:</b> build it before the server starts; it is then read by every loop and must
  * not be changed.
  */
@@ -29,6 +38,9 @@ public final class Router {
     private final Node root = new Node();
     /** Patterns without parameters or wildcards, by exact path: one hash lookup, no splitting. */
     private final HashMap<String, Node> exact = new HashMap<>();
+    /** Every route as registered, in order: what {@link #mount} copies. */
+    private final List<String[]> declared = new ArrayList<>();
+    private final List<Handler> handlers = new ArrayList<>();
 
     /** Creates an empty router. */
     public Router() {
@@ -71,6 +83,8 @@ public final class Router {
         if (n.handlers.putIfAbsent(method, handler) != null) {
             throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
         }
+        declared.add(new String[] {method, pattern});
+        handlers.add(handler);
         if (n.pattern == null) {
             n.pattern = pattern;
         }
@@ -82,6 +96,29 @@ public final class Router {
             } else if (pattern.length() > 1) {
                 exact.put(pattern + "/", n);
             }
+        }
+        return this;
+    }
+
+    /**
+     * Adds every route of {@code child} under {@code prefix} (Express's {@code router.use(prefix,
+     * child)}): {@code /users/:id} of the child answers {@code prefix + "/users/:id"} here. The
+     * routes are copied now: routes added to {@code child} later are not seen.
+     *
+     * @param prefix a path starting with {@code /}, without a trailing one ({@code /} for none)
+     * @param child the router to mount
+     * @return this router
+     */
+    public Router mount(String prefix, Router child) {
+        Objects.requireNonNull(child, "child");
+        if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+            throw new IllegalArgumentException("prefix must start with '/' and not end with one: " + prefix);
+        }
+        String base = prefix.equals("/") ? "" : prefix;
+        for (int i = 0; i < child.declared.size(); i++) {
+            String[] r = child.declared.get(i);
+            String pattern = r[1].equals("/") && !base.isEmpty() ? base : base + r[1];
+            route(r[0], pattern, child.handlers.get(i));
         }
         return this;
     }
