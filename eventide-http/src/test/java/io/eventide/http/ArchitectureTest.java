@@ -50,7 +50,8 @@ class ArchitectureTest {
     static void read() throws IOException {
         Path root = Path.of("src/main/java");
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")).toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("package-info.java")
+                    && !p.endsWith("module-info.java")).toList()) {
                 String rel = root.relativize(f).toString().replace('\\', '/');
                 SOURCES.put(rel.substring(0, rel.length() - 5).replace('/', '.'), Files.readString(f));
             }
@@ -188,6 +189,13 @@ class ArchitectureTest {
         onPath.remove(n);
         path.remove(path.size() - 1);
         return List.of();
+    }
+
+    @Test
+    void theModuleExportsNoInternalPackage() throws IOException {
+        String moduleInfo = Files.readString(Path.of("src/main/java/module-info.java"));
+        assertThat(moduleInfo).as("module-info exports API and SPI only")
+                .doesNotContainPattern("(?m)^\\s*exports\\s+io\\.eventide\\.http\\.internal[\\w.]*\\s*;");
     }
 
     @Test
