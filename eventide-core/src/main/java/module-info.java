@@ -1,13 +1,11 @@
 /**
- * Eventide core: event loops, promises, timers, emitters, buffers, workers, TCP, files
- * ({@code io.eventide.core.fs}) and name resolution ({@code io.eventide.core.dns}). Depends on the
- * JDK only.
+ * Eventide's core: event loops, promises, timers, emitters, buffers, workers, the watchdog, TCP,
+ * files and DNS, on the JDK alone. Internals ({@code *.internal}) are not exported.
  */
 module io.eventide.core {
     exports io.eventide.core;
+    exports io.eventide.core.spi;
     exports io.eventide.core.net;
     exports io.eventide.core.fs;
     exports io.eventide.core.dns;
-    exports io.eventide.core.spi;
-    // io.eventide.core.internal is not exported: no other module needs it.
 }

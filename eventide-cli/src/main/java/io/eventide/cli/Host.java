@@ -1,6 +1,7 @@
 package io.eventide.cli;
 
 import io.eventide.core.BlockedLoopReport;
+import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventideException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
@@ -13,9 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +71,10 @@ public final class Host {
     private volatile int publicPort = -1;
     private volatile boolean draining;
     private volatile BlockedLoopReport lastBlocked;
-    private volatile CompletableFuture<Void> drained;
+    private volatile Promise<Void> drained;
+    /** Set by {@link #start()}: it announces the listener itself (the cluster's own port is not news). */
+    private volatile boolean startedByHost;
+    private final AtomicBoolean signalsInstalled = new AtomicBoolean();
 
     private Host(HostConfig config) {
         Logging.configure(config);
@@ -84,7 +87,14 @@ public final class Host {
                 }));
         this.cluster = ClusterLink.fromSystem();
         HttpOptions http = config.http();
-        this.server = HttpServer.create(group, cluster == null ? http : http.tcp(http.tcp().reusePort(true)));
+        this.server = HttpServer.create(group, cluster == null ? http : http.toBuilder().tcp(http.tcp().reusePort(true)).build());
+        // However the server is started (start(), or the app's own listen()), it is announced and
+        // drained the same way: Eventide.http() followed by listen() used to skip the drain.
+        server.onListening(s -> {
+            if (!startedByHost) {
+                announce(s.host(), s.port(), "");
+            }
+        });
         this.sampler = new LoopSampler(group, Duration.ofMillis(250));
         this.metrics = new HostMetrics(group, server, sampler);
         String sticky = config.get("cluster.sticky");
@@ -132,7 +142,7 @@ public final class Host {
 
     private void installRoutes() {
         server.before(this::admit);
-        server.after((req, res) -> metrics.observeLatency(System.nanoTime() - req.startNanos()));
+        server.after((req, res) -> metrics.observeLatency(req.method(), req.route(), System.nanoTime() - req.startNanos()));
         server.get("/healthz", (req, res) -> res.contentType("text/plain").end("ok\n"));
         server.get("/readyz", (req, res) -> {
             if (draining || !ready) {
@@ -219,7 +229,8 @@ public final class Host {
      * @return this host
      */
     public Host start() {
-        Signals.onTerminate(this::drainAndExit);
+        startedByHost = true;
+        installSignals();
         if (cluster == null) {
             listenPublic();
         } else {
@@ -260,12 +271,25 @@ public final class Host {
         listen(config.host(), config.port());
         List<Integer> ports = server.ports();
         publicPort = ports.get(ports.size() - 1);
+        announce(config.host(), publicPort,
+                cluster == null ? "" : "; cluster worker " + cluster.slot() + ", own port " + server.port());
+    }
+
+    private void installSignals() {
+        if (signalsInstalled.compareAndSet(false, true)) {
+            Signals.onTerminate(this::drainAndExit);
+        }
+    }
+
+    /** The server listens: SIGTERM/SIGINT drain it, and one line says where it listens. */
+    private void announce(String host, int port, String extra) {
+        installSignals();
         String overrides = config.overrides();
-        System.out.println("eventide: listening on http://" + config.host() + ":" + publicPort + " ("
+        // blocking-ok: one line, once per public listener, as the server starts (before it has served anything)
+        System.out.println("eventide: listening on http://" + host + ":" + port + " ("
                 + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
                 + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
-                + (overrides.isEmpty() ? "" : "; " + overrides)
-                + (cluster == null ? "" : "; cluster worker " + cluster.slot() + ", own port " + server.port()) + ")");
+                + (overrides.isEmpty() ? "" : "; " + overrides) + extra + ")");
         System.out.flush();
     }
 
@@ -322,17 +346,20 @@ public final class Host {
     }
 
     /**
-     * Drains gracefully (see the class documentation); idempotent.
+     * Drains gracefully (see the class documentation); idempotent. The loops stop right after.
      *
-     * @return completes when every connection is closed and the loops have stopped
+     * @return resolved when every HTTP connection is closed; rejected with
+     *     {@link DeadlineExceededException} when some requests were still in flight at the grace
+     *     deadline and were cut off
      */
-    public synchronized CompletableFuture<Void> drain() {
+    public synchronized Promise<Void> drain() {
         if (drained == null) {
             draining = true;
             if (cluster != null) {
                 cluster.draining();
             }
-            drained = server.close(config.grace()).thenCompose(v -> group.close(Duration.ofSeconds(1)));
+            drained = server.close(config.grace());
+            drained.whenComplete((v, e) -> group.close(Duration.ofSeconds(1)));
         }
         return drained;
     }
@@ -340,14 +367,26 @@ public final class Host {
     private void drainAndExit() {
         Thread t = new Thread(() -> {
             log().info("draining (signal received, grace {} ms)", config.grace().toMillis());
+            int status;
             try {
-                drain().get(config.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS); // blocking-ok: own drain thread
+                drain().join(config.grace().plusSeconds(5)); // blocking-ok: own drain thread
                 log().info("drained, exiting");
-                System.exit(0);
-            } catch (Exception e) {
-                log().error("drain did not complete within the grace period; exiting with status 1", e);
-                System.exit(1);
+                status = 0;
+            } catch (DeadlineExceededException e) {
+                // Go's Shutdown returns the context's error in this case; a process manager should
+                // see that requests were lost, so the exit status says it too.
+                log().error("drain cut requests off: {}; exiting with status 1", e.getMessage());
+                status = 1;
+            } catch (RuntimeException e) {
+                log().error("drain failed; exiting with status 1", e);
+                status = 1;
             }
+            try {
+                group.close(Duration.ofSeconds(1)).join(); // blocking-ok: own drain thread
+            } catch (RuntimeException e) {
+                log().warn("loops did not stop cleanly", e);
+            }
+            System.exit(status);
         }, "eventide-drain");
         // Created from the JVM's signal thread, it would inherit daemon status, and the JVM could
         // exit as soon as the loops stop, before this thread reports and chooses the exit code.

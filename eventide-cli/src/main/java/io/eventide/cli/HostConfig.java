@@ -1,5 +1,6 @@
 package io.eventide.cli;
 
+import io.eventide.core.net.TcpOptions;
 import io.eventide.http.HttpOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,10 +152,9 @@ public final class HostConfig {
 
     /** @return the HTTP server's options */
     public HttpOptions http() {
-        HttpOptions defaults = HttpOptions.defaults();
-        return defaults.tcp(defaults.tcp().reusePort(reusePort())).maxBodyBytes(number("max-body-bytes"))
-                .timeouts(millis("header-timeout-ms"), millis("keep-alive-timeout-ms"))
-                .gzip(Boolean.parseBoolean(get("gzip")));
+        return HttpOptions.builder().tcp(TcpOptions.defaults().reusePort(reusePort())).maxBodyBytes(number("max-body-bytes"))
+                .headerTimeout(millis("header-timeout-ms")).keepAliveTimeout(millis("keep-alive-timeout-ms"))
+                .gzip(Boolean.parseBoolean(get("gzip"))).build();
     }
 
     /** @return admission: new requests are shed while the loop lags more */

@@ -7,27 +7,38 @@ import io.eventide.http.HttpServer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Prometheus metrics of a hosted server, exposed at {@code /metrics} in the text format by the
- * Prometheus Java client: loop lag (p50, p99, max per loop), busy ratio, queued tasks, connections
- * (open, accepted, refused at accept, shed by admission control), responses by status class, request
- * latency histogram, bytes in and out, worker queue depth and rejections, file-pool queue depth,
- * activity and rejections, watchdog reports, and the
- * client's standard JVM metrics (heap, GC, threads).
+ * Prometheus Java client: loop lag (a summary with p50 and p99, and the max, per loop), busy ratio,
+ * queued tasks, connections (open, accepted, refused at accept, shed by admission control),
+ * responses by status class, request latency histogram by method and route, bytes in and out,
+ * worker queue depth and rejections, file-pool queue depth, activity and rejections, watchdog
+ * reports, and the client's standard JVM metrics (heap, GC, threads). The output passes
+ * {@code promtool check metrics}.
+ *
+ * <p>Label values are bounded, so a client cannot blow up the series count: {@code route} is the
+ * route pattern that matched ({@code /users/:id}, {@code none} when none did), {@code method} one of
+ * the RFC 9110 methods or {@code other}.
  *
  * <p><b>Threading:</b> any thread; values are read from thread-safe counters at scrape time.
  */
 public final class HostMetrics {
     private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
         0.25, 0.5, 1, 2.5, 5, 10};
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+            "TRACE", "PATCH");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -54,17 +65,24 @@ public final class HostMetrics {
                 .callback(cb -> cb.call(shed.sum())).register(registry);
         latency = Histogram.builder().name("eventide_http_request_duration_seconds")
                 .help("From request head to response end").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
-                .register(registry);
+                .labelNames("method", "route").register(registry);
         JvmMetrics.builder().register(registry);
     }
 
     private void loopMetrics(LoopGroup group, LoopSampler sampler) {
-        GaugeWithCallback.builder().name("eventide_loop_lag_seconds").help("How late loops ran due timers")
-                .labelNames("loop", "quantile").callback(cb -> {
+        // A summary, not a gauge with a quantile label (promtool refuses that): count, sum, quantiles.
+        SummaryWithCallback.builder().name("eventide_loop_lag_seconds").help("How late loops ran due timers")
+                .labelNames("loop").callback(cb -> {
                     for (EventLoop l : group.loops()) {
-                        cb.call(l.lag().percentile(50) / 1e9, l.name(), "0.5");
-                        cb.call(l.lag().percentile(99) / 1e9, l.name(), "0.99");
-                        cb.call(l.lag().max() / 1e9, l.name(), "1");
+                        cb.call(l.lag().count(), l.lag().sum() / 1e9, Quantiles.of(
+                                new Quantile(0.5, l.lag().percentile(50) / 1e9),
+                                new Quantile(0.99, l.lag().percentile(99) / 1e9)), l.name());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("eventide_loop_lag_max_seconds").help("The latest loop lag at its worst")
+                .labelNames("loop").callback(cb -> {
+                    for (EventLoop l : group.loops()) {
+                        cb.call(l.lag().max() / 1e9, l.name());
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("eventide_loop_busy_ratio").help("Share of time not idle in select")
@@ -100,8 +118,14 @@ public final class HostMetrics {
                 .callback(cb -> cb.call(server.bytesOut())).register(registry);
     }
 
-    void observeLatency(long nanos) {
-        latency.observe(nanos / 1e9);
+    /**
+     * @param method the request method
+     * @param route the matched route pattern, or null
+     * @param nanos head to response end
+     */
+    void observeLatency(String method, String route, long nanos) {
+        latency.labelValues(METHODS.contains(method) ? method : "other", route == null ? "none" : route)
+                .observe(nanos / 1e9);
     }
 
     void shed() {

@@ -162,10 +162,11 @@ public final class Promise<T> {
         }
         Object ls = listeners;
         listeners = null;
+        if (stateNow() == FAILED && !handled) {
+            // Nobody handles it, even if onSuccess listens (issue 9, defect 9; Node's unhandledRejection).
+            loop.trackRejection(this);
+        }
         if (ls == null) {
-            if (stateNow() == FAILED && !handled) {
-                loop.trackRejection(this);
-            }
             return;
         }
         if (ls instanceof ArrayList<?> list) {
@@ -192,9 +193,16 @@ public final class Promise<T> {
      * hops to the loop first.
      */
     private void listen(Consumer<Promise<T>> l) {
-        handled = true;
+        listen(l, true);
+    }
+
+    /** @param handles whether this reaction handles a rejection ({@link #onSuccess} does not) */
+    private void listen(Consumer<Promise<T>> l, boolean handles) {
+        if (handles) {
+            handled = true;
+        }
         if (!loop.inLoop()) {
-            loop.execute(() -> listen(l));
+            loop.execute(() -> listen(l, handles));
             return;
         }
         int s = stateNow();
@@ -368,6 +376,10 @@ public final class Promise<T> {
     }
 
     /**
+     * Observes the value only: a rejection seen by nothing but {@code onSuccess} is still reported
+     * as unhandled (as {@code p.then(f)} leaves it in Node); add {@link #onFailure} or use
+     * {@link #whenComplete} to handle it.
+     *
      * @param action receives the value on the loop
      * @return this promise, for chaining listeners on it
      */
@@ -376,7 +388,7 @@ public final class Promise<T> {
             if (p.stateNow() == SUCCEEDED) {
                 action.accept(p.value);
             }
-        });
+        }, false);
         return this;
     }
 

@@ -2,7 +2,8 @@ package io.eventide.http;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
-import io.eventide.http.internal.codec.HttpRequestHead;
+import io.eventide.http.internal.codec.Fields;
+import io.eventide.http.internal.server.Exchange;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  * });
  * }</pre>
  *
- * <p><b>Threading:</b> loop-confined: use it on {@link #loop()}'s thread; callbacks run there.
+ * <p><b>Threading:</b> loop-confined: use it on {@link #loop()}'s thread; callbacks run there. The
+ * body-stream methods check the thread and throw {@link IllegalStateException} elsewhere (hop back
+ * with {@code loop().execute}); the head's accessors ({@link #method()}, {@link #path()}, ...) read
+ * immutable values and may be called from any thread.
  */
 public final class HttpRequest {
     /** Receives upload progress. */
@@ -45,76 +48,70 @@ public final class HttpRequest {
         void update(long received, long total);
     }
 
-    private final Http1ServerConnection conn;
-    private final HttpRequestHead head;
-    private Map<String, String> params = Map.of();
+    private final Exchange x;
     private Map<String, String> query;
+    private HttpHeaders headers;
     private Map<String, Object> attributes;
-    private Consumer<ByteBuffer> onData;
-    private Runnable onEnd;
-    private Consumer<Throwable> onError;
-    private Progress onProgress;
-    private long maxBodyBytes;
-    long received;
-    long startNanos;
-    boolean flowing;
-    boolean paused;
-    boolean ended;
-    boolean failed;
 
-    HttpRequest(Http1ServerConnection conn, HttpRequestHead head, long maxBodyBytes) {
-        this.conn = conn;
-        this.head = head;
-        this.maxBodyBytes = maxBodyBytes;
-    }
-
-    void params(Map<String, String> p) {
-        this.params = p;
+    HttpRequest(Exchange x) {
+        this.x = x;
     }
 
     /** @return the method, e.g. {@code GET} */
     public String method() {
-        return head.method();
+        return x.head().method();
     }
 
     /** @return the path, not decoded, without the query */
     public String path() {
-        return head.path();
+        return x.head().path();
     }
 
     /** @return the raw query (after {@code ?}), or null */
     public String query() {
-        return head.query();
+        return x.head().query();
     }
 
     /** @return the request target as sent */
     public String target() {
-        return head.target();
+        return x.head().target();
     }
 
     /** @return {@code HTTP/1.1} or {@code HTTP/1.0} */
     public String version() {
-        return head.version().text();
+        return x.head().version().text();
     }
 
     /** @return the headers */
     public HttpHeaders headers() {
-        return head.headers();
+        if (headers == null) {
+            Fields f = x.head().fields();
+            headers = new HttpHeaders(f.size());
+            for (int i = 0; i < f.size(); i++) {
+                headers.add(f.name(i), f.value(i));
+            }
+        }
+        return headers;
     }
 
     /** @param name header name, any case @return its first value, or null */
     public String header(String name) {
-        return head.headers().get(name);
+        return headers != null ? headers.get(name) : x.head().fields().get(name);
     }
 
     /** @param name path parameter ({@code :name} in the route, {@code *} for a wildcard) @return value or null */
     public String param(String name) {
-        return params.get(name);
+        return x.params().get(name);
     }
 
     /** @return every path parameter */
     public Map<String, String> params() {
-        return params;
+        return x.params();
+    }
+
+    /** @return the route pattern that matched ({@code /users/:id}), or null before routing or when none did */
+    public String route() {
+        return x.route();
     }
 
     /**
@@ -123,7 +120,7 @@ public final class HttpRequest {
      */
     public String queryParam(String name) {
         if (query == null) {
-            query = parseQuery(head.query());
+            query = parseQuery(x.head().query());
         }
         return query.get(name);
     }
@@ -148,37 +145,37 @@ public final class HttpRequest {
 
     /** @return the declared Content-Length, or -1 (chunked or no body) */
     public long contentLength() {
-        return head.contentLength();
+        return x.head().contentLength();
     }
 
     /** @return whether the request has a body (Content-Length &gt; 0 or chunked) */
     public boolean hasBody() {
-        return head.hasBody();
+        return x.head().hasBody();
     }
 
     /** @return the client's address */
     public InetSocketAddress remoteAddress() {
-        return conn.connection().remoteAddress();
+        return x.connection().remoteAddress();
     }
 
     /** @return the loop this request belongs to */
     public EventLoop loop() {
-        return conn.connection().loop();
+        return x.loop();
     }
 
     /** @return {@link System#nanoTime()} when the request head was complete and dispatched */
     public long startNanos() {
-        return startNanos;
+        return x.startNanos();
     }
 
     /** @return body bytes received so far */
     public long received() {
-        return received;
+        return x.received();
     }
 
     /** @return whether the whole body has arrived */
     public boolean isEnded() {
-        return ended;
+        return x.bodyEnded();
     }
 
     /**
@@ -210,7 +207,7 @@ public final class HttpRequest {
 
     /** @return this request's body limit */
     public long maxBodyBytes() {
-        return maxBodyBytes;
+        return x.maxBodyBytes();
     }
 
     /**
@@ -221,7 +218,8 @@ public final class HttpRequest {
      * @return this request
      */
     public HttpRequest maxBodyBytes(long limit) {
-        this.maxBodyBytes = limit;
+        x.checkLoop("maxBodyBytes");
+        x.maxBodyBytes(limit);
         return this;
     }
 
@@ -235,49 +233,42 @@ public final class HttpRequest {
      * @return this request
      */
     public HttpRequest onData(Consumer<ByteBuffer> handler) {
-        this.onData = Objects.requireNonNull(handler);
-        startFlowing();
+        x.checkLoop("onData");
+        x.onData(handler);
         return this;
     }
 
     /** @param handler called once the whole body arrived @return this request */
     public HttpRequest onEnd(Runnable handler) {
-        this.onEnd = Objects.requireNonNull(handler);
-        if (ended && !flowing) {
-            startFlowing();
-        }
+        x.checkLoop("onEnd");
+        x.onEnd(handler);
         return this;
     }
 
     /** @param handler called if the body fails (limit, timeout, connection lost) @return this */
     public HttpRequest onError(Consumer<Throwable> handler) {
-        this.onError = handler;
+        x.checkLoop("onError");
+        x.onError(handler);
         return this;
     }
 
     /** @param handler receives (bytes so far, Content-Length or -1) as the body arrives @return this */
     public HttpRequest onProgress(Progress handler) {
-        this.onProgress = handler;
+        x.checkLoop("onProgress");
+        x.onProgress(handler == null ? null : handler::update);
         return this;
     }
 
     /** Stops the body flow; the client's socket is paused (backpressure). */
     public void pause() {
-        paused = true;
-        conn.bodyFlowChanged();
+        x.checkLoop("pause");
+        x.pauseBody(true);
     }
 
     /** Restarts the body flow after {@link #pause()}. */
     public void resume() {
-        paused = false;
-        conn.bodyFlowChanged();
-    }
-
-    private void startFlowing() {
-        if (!flowing) {
-            flowing = true;
-            conn.bodyFlowChanged();
-        }
+        x.checkLoop("resume");
+        x.pauseBody(false);
     }
 
     /**
@@ -287,8 +278,10 @@ public final class HttpRequest {
      * @return the body bytes
      */
     public Promise<byte[]> body() {
+        x.checkLoop("body");
         Promise<byte[]> p = loop().promise();
-        byte[][] acc = {new byte[(int) Math.min(Math.max(head.contentLength(), 256), Math.min(maxBodyBytes, 1 << 20))]};
+        long max = x.maxBodyBytes();
+        byte[][] acc = {new byte[(int) Math.min(Math.max(contentLength(), 256), Math.min(max, 1 << 20))]};
         int[] len = {0};
         onError(p::reject);
         onData(buf -> {
@@ -308,47 +301,8 @@ public final class HttpRequest {
         return body().map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
-    // Called by the connection.
-
-    void deliver(ByteBuffer data) {
-        if (onData != null) {
-            onData.accept(data);
-        } else {
-            data.position(data.limit());
-        }
-        if (onProgress != null) {
-            onProgress.update(received, head.contentLength());
-        }
-    }
-
-    void deliverEnd() {
-        ended = true;
-        if (onEnd != null) {
-            Runnable r = onEnd;
-            onEnd = null;
-            r.run();
-        }
-    }
-
-    void deliverError(Throwable t) {
-        failed = true;
-        if (onError != null) {
-            Consumer<Throwable> h = onError;
-            onError = null;
-            h.accept(t);
-        }
-    }
-
-    boolean expectsContinue() {
-        return head.expect100Continue();
-    }
-
-    HttpRequestHead head() {
-        return head;
-    }
-
     @Override
     public String toString() {
-        return method() + " " + target();
+        return x.toString();
     }
 }

@@ -1,14 +1,13 @@
 package io.eventide.http;
 
 import io.eventide.core.EventLoop;
+import io.eventide.core.net.Connection;
+import io.eventide.http.internal.server.Exchange;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import io.eventide.core.net.Connection;
 
 /**
  * The response to one request, written as a whole ({@link #end(String)}) or streamed
@@ -22,48 +21,47 @@ import io.eventide.core.net.Connection;
  * are answered strictly in order: a later request is not read before this response ends.
  *
  * <p><b>Threading:</b> loop-confined: call it on {@link #loop()}'s thread (for work done
- * elsewhere, hop back with {@code loop().execute}).
+ * elsewhere, hop back with {@code loop().execute}). Every method that changes the response checks
+ * the thread and throws {@link IllegalStateException} elsewhere, before anything is written: a
+ * {@code res.end()} from a worker fails at once, in the worker, with a message naming the loop.
+ * The state readers ({@link #isCommitted()}, {@link #isEnded()}, {@link #isClosed()},
+ * {@link #status()}) may be called from any thread and may lag by a moment.
+ *
+ * <p>A handler that has not started its response within the server's handler timeout
+ * ({@link HttpOptions#handlerTimeout()}) is answered 503 by the server; what it does with this
+ * response afterwards is ignored.
  */
 public final class HttpResponse {
-    private final Http1ServerConnection conn;
+    private final Exchange x;
     private final HttpRequest req;
-    private int status = 200;
-    private HttpHeaders headers;
-    private HttpHeaders trailers;
-    private String contentType;
-    private Runnable onDrain;
-    private List<Runnable> onFinish;
-    private Runnable onShutdown;
-    private Consumer<Throwable> onClose;
-    boolean committed;
-    boolean ended;
-    private boolean held;
-    boolean chunked;
-    long declaredLength = -1;
-    GzipStream gzip;
 
-    HttpResponse(Http1ServerConnection conn, HttpRequest req) {
-        this.conn = conn;
+    HttpResponse(Exchange x, HttpRequest req) {
+        this.x = x;
         this.req = req;
     }
 
-    /** @param code the status, 100..599 @return this response */
+    /**
+     * @param code the final status, 200..599 (interim 1xx responses are not set here: {@code 100
+     *     Continue} goes out by itself when the body is read, and {@code 101} is
+     *     {@link #upgrade})
+     * @return this response
+     */
     public HttpResponse status(int code) {
-        checkNotCommitted();
-        if (code < 200 || code > 599) {
-            throw new IllegalArgumentException("status must be 200..599: " + code);
+        x.checkLoop("status");
+        if (x.timedOut()) {
+            return this; // answered 503 already: ignored
         }
-        this.status = code;
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("status must be 200..599 (1xx are interim: 100 Continue is sent "
+                    + "when the body is read, 101 by upgrade()): " + code);
+        }
+        x.status(code);
         return this;
-    }
-
-    void switchingProtocols() {
-        this.status = 101;
     }
 
     /** @return the status */
     public int status() {
-        return status;
+        return x.status();
     }
 
     /**
@@ -75,18 +73,22 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse header(String name, String value) {
-        checkNotCommitted();
+        x.checkLoop("header");
+        if (x.timedOut()) {
+            return this;
+        }
         checkValue(name);
         checkValue(value);
         if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
-            contentType = value;
+            x.contentType(value);
             return this;
         }
         if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
-            declaredLength = Long.parseLong(value.trim());
+            x.declaredLength(Long.parseLong(value.trim()));
             return this;
         }
-        headers().set(name, value);
+        notCommitted();
+        x.headers().set(name, value);
         return this;
     }
 
@@ -98,10 +100,14 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse addHeader(String name, String value) {
-        checkNotCommitted();
+        x.checkLoop("addHeader");
+        if (x.timedOut()) {
+            return this;
+        }
+        notCommitted();
         checkValue(name);
         checkValue(value);
-        headers().add(name, value);
+        x.headers().add(name, value);
         return this;
     }
 
@@ -114,25 +120,27 @@ public final class HttpResponse {
         }
     }
 
-    /** @return the headers set so far (excluding Content-Type and Content-Length) */
-    public HttpHeaders headers() {
-        if (headers == null) {
-            headers = new HttpHeaders(4);
+    private void notCommitted() {
+        if (x.isCommitted()) {
+            throw new IllegalStateException("response head already sent for " + req);
         }
-        return headers;
     }
 
-    HttpHeaders headersOrNull() {
-        return headers;
+    private void notEnded() {
+        if (x.isEnded()) {
+            throw new IllegalStateException("response already ended for " + req);
+        }
+    }
+
+    /** @return the headers set so far (excluding Content-Type and Content-Length) */
+    public HttpHeaders headers() {
+        x.checkLoop("headers");
+        return x.headers();
     }
 
     /** @param type the Content-Type @return this response */
     public HttpResponse contentType(String type) {
         return header(HttpHeaders.CONTENT_TYPE, type);
-    }
-
-    String contentTypeValue() {
-        return contentType;
     }
 
     /**
@@ -143,42 +151,28 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse trailer(String name, String value) {
+        x.checkLoop("trailer");
+        if (x.timedOut()) {
+            return this;
+        }
         checkValue(name);
         checkValue(value);
-        if (trailers == null) {
-            trailers = new HttpHeaders(2);
-        }
-        trailers.add(name, value);
+        x.trailers().add(name, value);
         return this;
-    }
-
-    HttpHeaders trailersOrNull() {
-        return trailers;
     }
 
     /** @param handler called when the connection can take more after write returned false @return this */
     public HttpResponse onDrain(Runnable handler) {
-        this.onDrain = handler;
+        x.checkLoop("onDrain");
+        x.onDrain(handler);
         return this;
-    }
-
-    void drained() {
-        if (onDrain != null && !ended) {
-            onDrain.run();
-        }
     }
 
     /** @param hook runs after the response ended (for logs and metrics) @return this response */
     public HttpResponse onFinish(Runnable hook) {
-        if (onFinish == null) {
-            onFinish = new ArrayList<>(2);
-        }
-        onFinish.add(hook);
+        x.checkLoop("onFinish");
+        x.onFinish(hook);
         return this;
-    }
-
-    List<Runnable> finishHooks() {
-        return onFinish;
     }
 
     /**
@@ -187,12 +181,9 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse onShutdown(Runnable hook) {
-        this.onShutdown = hook;
+        x.checkLoop("onShutdown");
+        x.onShutdown(hook);
         return this;
-    }
-
-    Runnable shutdownHook() {
-        return onShutdown;
     }
 
     /**
@@ -201,35 +192,25 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse onClose(Consumer<Throwable> handler) {
-        this.onClose = Objects.requireNonNull(handler);
-        if (conn.connection().isClosed()) {
-            closed(null);
-        }
+        x.checkLoop("onClose");
+        x.onClose(handler);
         return this;
-    }
-
-    void closed(Throwable cause) {
-        Consumer<Throwable> h = onClose;
-        onClose = null;
-        if (h != null) {
-            h.accept(cause);
-        }
     }
 
     /** @return whether the connection is gone (nothing more can reach the client) */
     public boolean isClosed() {
-        return conn.connection().isClosed();
+        return x.isClosed();
     }
 
     /** @return bytes written to the connection and not yet sent (the client is that far behind) */
     public long queuedBytes() {
-        return conn.connection().queuedBytes();
+        return x.queuedBytes();
     }
 
     /** Closes the connection at once, dropping what is queued (a client too slow to keep). */
     public void destroy() {
-        ended = true;
-        conn.connection().destroy();
+        x.checkLoop("destroy");
+        x.destroy();
     }
 
     /**
@@ -241,8 +222,12 @@ public final class HttpResponse {
      * @return like {@link #write(ByteBuffer)}
      */
     public boolean writeShared(ByteBuffer shared) {
-        checkNotEnded();
-        return conn.writeShared(this, shared);
+        x.checkLoop("writeShared");
+        if (x.timedOut()) {
+            return false;
+        }
+        notEnded();
+        return x.writeShared(shared);
     }
 
     /** @return the request this answers */
@@ -252,17 +237,17 @@ public final class HttpResponse {
 
     /** @return the loop */
     public EventLoop loop() {
-        return conn.connection().loop();
+        return x.loop();
     }
 
     /** @return whether the head has been sent (status and headers can no longer change) */
     public boolean isCommitted() {
-        return committed;
+        return x.isCommitted();
     }
 
     /** @return whether {@link #end()} was called */
     public boolean isEnded() {
-        return ended;
+        return x.isEnded();
     }
 
     /**
@@ -273,13 +258,13 @@ public final class HttpResponse {
      * @return this response
      */
     public HttpResponse hold() {
-        held = true;
+        x.hold();
         return this;
     }
 
     /** @return whether {@link #hold()} was called */
     public boolean isHeld() {
-        return held;
+        return x.isHeld();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -290,8 +275,12 @@ public final class HttpResponse {
      * @return false when the connection's queue is full: wait for {@link #onDrain}
      */
     public boolean write(ByteBuffer chunk) {
-        checkNotEnded();
-        return conn.writeBody(this, chunk);
+        x.checkLoop("write");
+        if (x.timedOut()) {
+            return false;
+        }
+        notEnded();
+        return x.write(chunk);
     }
 
     /** @param text sent as UTF-8 @return like {@link #write(ByteBuffer)} */
@@ -306,20 +295,32 @@ public final class HttpResponse {
 
     /** Ends the response (sends the head first if nothing was written). */
     public void end() {
-        checkNotEnded();
-        conn.endBody(this, null);
+        x.checkLoop("end");
+        if (x.timedOut()) {
+            return;
+        }
+        notEnded();
+        x.end(null);
     }
 
     /** @param body the whole body (or the last part after writes) */
     public void end(ByteBuffer body) {
-        checkNotEnded();
-        conn.endBody(this, Objects.requireNonNull(body));
+        x.checkLoop("end");
+        if (x.timedOut()) {
+            return;
+        }
+        notEnded();
+        x.end(Objects.requireNonNull(body));
     }
 
     /** @param text the whole body as UTF-8; sets {@code text/plain; charset=utf-8} if no type set */
     public void end(String text) {
-        if (contentType == null && !committed) {
-            contentType = "text/plain; charset=utf-8";
+        x.checkLoop("end");
+        if (x.timedOut()) {
+            return;
+        }
+        if (x.contentType() == null && !x.isCommitted()) {
+            x.contentType("text/plain; charset=utf-8");
         }
         end(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
@@ -339,9 +340,14 @@ public final class HttpResponse {
      * @param count number of bytes
      */
     public void sendFile(FileChannel file, long position, long count) {
-        checkNotEnded();
-        checkNotCommitted();
-        conn.sendFile(this, Objects.requireNonNull(file), position, count);
+        x.checkLoop("sendFile");
+        if (x.timedOut()) {
+            closeQuietly(file);
+            return;
+        }
+        notEnded();
+        notCommitted();
+        x.sendFile(Objects.requireNonNull(file), position, count);
     }
 
     /**
@@ -356,8 +362,12 @@ public final class HttpResponse {
      * @param takeover receives the raw connection
      */
     public void upgrade(HttpHeaders headers, Consumer<Connection> takeover) {
-        checkNotCommitted();
-        conn.upgrade(this, headers, takeover);
+        x.checkLoop("upgrade");
+        if (x.timedOut()) {
+            return;
+        }
+        notCommitted();
+        x.upgrade(headers, takeover);
     }
 
     /**
@@ -370,20 +380,16 @@ public final class HttpResponse {
         status(code).contentType("text/plain; charset=utf-8").end(message + "\n");
     }
 
-    /** Closes the connection at once: the response cannot be completed. */
-    void abort() {
-        destroy();
+    @Override
+    public String toString() {
+        return "HttpResponse[" + req + ", " + x.status() + (x.isEnded() ? ", ended" : x.isCommitted() ? ", committed" : "") + "]";
     }
 
-    private void checkNotCommitted() {
-        if (committed) {
-            throw new IllegalStateException("response head already sent for " + req);
-        }
-    }
-
-    private void checkNotEnded() {
-        if (ended) {
-            throw new IllegalStateException("response already ended for " + req);
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (java.io.IOException e) {
+            // A file handed to a response the server already answered: only read, nothing lost.
         }
     }
 }

@@ -4,18 +4,16 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.Histogram;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
-import io.eventide.core.net.TcpServer;
-import io.eventide.http.internal.codec.Http1Limits;
+import io.eventide.http.internal.server.Dispatcher;
+import io.eventide.http.internal.server.Exchange;
+import io.eventide.http.internal.server.ServerEngine;
+import io.eventide.http.internal.server.Warmups;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 server on every loop of a {@link LoopGroup}, with a router, middleware and an error
@@ -35,15 +33,20 @@ import java.util.concurrent.atomic.LongAdder;
  * default answers {@link HttpException#status()} or 500 and logs the stack trace, which never
  * reaches the client. {@link #after} hooks run once a response has ended.
  *
+ * <p>The first {@link #listen} runs the warm-ups other modules provide
+ * ({@link io.eventide.http.spi.Warmup}, e.g. Jackson's set-up), off the loops, before binding.
+ *
  * <p>Graceful close ({@link #close(Duration)}): stop accepting (connections the kernel already queued
  * are accepted and served), then, once every listener is closed, close idle keep-alive connections,
  * let in-flight requests finish and answer them with {@code Connection: close}, then force-close
  * what is left at the deadline. (A response that ends before the listeners are closed keeps its
  * connection: a client told to close would reconnect onto a listener about to close; the
- * connection is then treated as idle.) A connection that was used less than a second ago is not closed
- * while idle: its client may be sending a request at this very moment (a proxy reusing a pooled
- * connection), and closing under it would lose that request. It gets until it has been idle for a
- * second, and a request that arrives meanwhile is answered with {@code Connection: close}.
+ * connection is then treated as idle.) A connection that was used less than a second ago is not
+ * closed while idle: its client may be sending a request at this very moment (a proxy reusing a
+ * pooled connection), and closing under it would lose that request. It gets until it has been idle
+ * for a second, and a request that arrives meanwhile is answered with {@code Connection: close}.
+ * Upgraded connections (WebSocket) are told to go (1001) but not waited for; the loop group's
+ * close waits for them.
  *
  * <p>{@link #listen} may be called more than once (a public port and a private one, say); every
  * listener serves the same routes, and the counters add them up.
@@ -58,35 +61,19 @@ public final class HttpServer {
     private final LoopGroup group;
     private final boolean ownsGroup;
     private final HttpOptions options;
-    private final Http1Limits limits;
-    private final byte[] serverLine;
     private final Router router = new Router();
     private final List<Handler> before = new ArrayList<>();
     private final List<Handler> after = new ArrayList<>();
-    private final ServerLoop[] loops;
-    private final AtomicLongArray statusCounts = new AtomicLongArray(6);
-    private final Histogram latency = new Histogram();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
+    private final List<Consumer<HttpServer>> listening = new ArrayList<>();
+    private volatile String host;
+    private final ServerEngine engine;
     private ErrorHandler errorHandler = HttpServer::defaultError;
-    /** One per {@link #listen} call, in call order. */
-    private final List<TcpServer> listeners = new CopyOnWriteArrayList<>();
-    /** Set by {@link #close} once its listeners are closed: every response from then on says {@code Connection: close}. */
-    private volatile boolean closing;
 
     private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.options = options;
-        this.limits = new Http1Limits(options.maxRequestLineBytes(), options.maxHeaderBytes(),
-                options.maxHeaderCount(), Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES,
-                Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
-        this.serverLine = options.serverName() == null ? new byte[0]
-                : ("Server: " + options.serverName() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.loops = new ServerLoop[group.size()];
-        for (int i = 0; i < loops.length; i++) {
-            loops[i] = new ServerLoop(group.loop(i), this);
-        }
+        this.engine = new ServerEngine(group, options, Dispatcher.of(this::dispatch, this::finished, this::failed));
     }
 
     /** @return a server with its own loop group (one loop per core) and default options */
@@ -155,6 +142,18 @@ public final class HttpServer {
         return this;
     }
 
+    /**
+     * Mounts every route of {@code routes} under {@code prefix} (see {@link Router#mount}).
+     *
+     * @param prefix a path starting with {@code /}
+     * @param routes the routes
+     * @return this server
+     */
+    public HttpServer mount(String prefix, Router routes) {
+        router.mount(prefix, routes);
+        return this;
+    }
+
     /** @param hook runs before routing; ending the response stops the chain @return this */
     public HttpServer before(Handler hook) {
         before.add(Objects.requireNonNull(hook));
@@ -164,6 +163,18 @@ public final class HttpServer {
     /** @param hook runs after each response ended (logs, metrics) @return this */
     public HttpServer after(Handler hook) {
         after.add(Objects.requireNonNull(hook));
+        return this;
+    }
+
+    /**
+     * Like Node's {@code 'listening'} event: runs once the server listens, however
+     * {@link #listen} was called. A host uses it to announce the server and to install its drain.
+     *
+     * @param handler called with this server on a loop thread once listening; keep it short
+     * @return this server
+     */
+    public HttpServer onListening(Consumer<HttpServer> handler) {
+        listening.add(Objects.requireNonNull(handler));
         return this;
     }
 
@@ -187,31 +198,38 @@ public final class HttpServer {
      * @return completes when listening
      */
     public Promise<HttpServer> listen(String host, int port) {
-        TcpServer tcp = TcpServer.create(group, options.tcp(), c -> {
-            ServerLoop sl = loops[indexOf(c.loop())];
-            new Http1ServerConnection(this, sl, c);
-        });
-        listeners.add(tcp);
-        return tcp.listen(host, port).map(t -> this);
+        this.host = host;
+        EventLoop caller = EventLoop.current();
+        if (caller == null) {
+            Warmups.runOnce(); // before the first request, off the loops (issue 9, defect 10)
+            return engine.listen(host, port).map(v -> listening());
+        }
+        return caller.offload(() -> {
+            Warmups.runOnce();
+            return this;
+        }).flatMap(v -> engine.listen(host, port)).map(v -> listening());
     }
 
-    private int indexOf(EventLoop loop) {
-        for (int i = 0; i < loops.length; i++) {
-            if (loops[i].loop == loop) {
-                return i;
-            }
+    private HttpServer listening() {
+        for (Consumer<HttpServer> h : listening) {
+            h.accept(this);
         }
-        throw new IllegalStateException("connection on a foreign loop " + loop);
+        return this;
+    }
+
+    /** @return the address given to {@link #listen}, or null before */
+    public String host() {
+        return host;
     }
 
     /** @return the port of the first {@link #listen}, -1 before it is bound */
     public int port() {
-        return listeners.isEmpty() ? -1 : listeners.get(0).port();
+        return engine.port();
     }
 
     /** @return the port of every {@link #listen} call, in call order (-1 for one not bound yet) */
     public List<Integer> ports() {
-        return listeners.stream().map(TcpServer::port).toList();
+        return engine.ports();
     }
 
     /** @return the loops serving this server */
@@ -225,58 +243,20 @@ public final class HttpServer {
     }
 
     /**
-     * Graceful close (see the class documentation). Closes the loop group too if the server made it.
+     * Graceful close (see the class documentation); idempotent. A server that made its own loop
+     * group closes the group once its connections are done.
      *
      * @param grace how long in-flight requests may take
-     * @return completes when every connection is closed
+     * @return resolved once every HTTP connection is closed; rejected with
+     *     {@link io.eventide.core.DeadlineExceededException} if some were still busy at the
+     *     deadline and had to be cut off
      */
-    public CompletableFuture<Void> close(Duration grace) {
+    public Promise<Void> close(Duration grace) {
+        Promise<Void> done = engine.close(grace);
         if (ownsGroup) {
-            return group.close(grace);
+            done.whenComplete((v, e) -> group.close(Duration.ofSeconds(1)));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (listeners.isEmpty()) {
-            done.complete(null);
-            return done;
-        }
-        long deadline = System.nanoTime() + grace.toNanos();
-        // Connections are asked to finish, and responses start saying Connection: close, only once
-        // no listener accepts any more: a client told to close reconnects at once, and must not land
-        // on a listener about to close (without tcp_migrate_req, the kernel resets what is queued
-        // on a listener in the instant it closes).
-        List<Promise<Void>> listenersClosed = listeners.stream().map(TcpServer::close).toList();
-        Promise.all(group.loop(0), listenersClosed).whenComplete((v, err) -> {
-            closing = true;
-            for (ServerLoop sl : loops) {
-                sl.loop.execute(sl::shutdown);
-            }
-            awaitDrained(deadline, done);
-        });
         return done;
-    }
-
-    private void awaitDrained(long deadline, CompletableFuture<Void> done) {
-        EventLoop first = group.loop(0);
-        first.setTimeout(10, () -> {
-            if (connections() == 0) {
-                for (ServerLoop sl : loops) {
-                    sl.loop.execute(sl::stop);
-                }
-                done.complete(null);
-            } else if (System.nanoTime() - deadline >= 0) {
-                for (ServerLoop sl : loops) {
-                    sl.loop.execute(() -> {
-                        for (Http1ServerConnection c : new ArrayList<>(sl.connections)) {
-                            c.connection().destroy();
-                        }
-                        sl.stop();
-                    });
-                }
-                done.complete(null);
-            } else {
-                awaitDrained(deadline, done);
-            }
-        });
     }
 
     // ------------------------------------------------------------------------------------------
@@ -284,74 +264,49 @@ public final class HttpServer {
 
     /** @return the request latency histogram (head received to response ended), nanoseconds */
     public Histogram latency() {
-        return latency;
+        return engine.latency();
     }
 
     /** @param statusClass 1..5 @return responses sent with that status class (2 = 2xx ...) */
     public long responses(int statusClass) {
-        return statusCounts.get(statusClass);
+        return engine.responses(statusClass);
     }
 
     /** @return connections accepted so far */
     public long accepted() {
-        return listeners.stream().mapToLong(TcpServer::accepted).sum();
+        return engine.accepted();
     }
 
     /** @return connections refused at accept because their loop was at its connection cap */
     public long refused() {
-        return listeners.stream().mapToLong(TcpServer::rejected).sum();
+        return engine.refused();
     }
 
     /** @return request bytes received (heads and bodies) */
     public long bytesIn() {
-        return bytesIn.sum();
+        return engine.bytesIn();
     }
 
     /** @return response bytes encoded (file bodies sent with zero copy are not counted) */
     public long bytesOut() {
-        return bytesOut.sum();
-    }
-
-    void bytesIn(long n) {
-        bytesIn.add(n);
-    }
-
-    void bytesOut(long n) {
-        bytesOut.add(n);
+        return engine.bytesOut();
     }
 
     /** @return open connections */
     public int connections() {
-        int n = 0;
-        for (TcpServer t : listeners) {
-            n += t.connections();
-        }
-        return n;
+        return engine.connections();
     }
 
     // ------------------------------------------------------------------------------------------
-    // Called by connections (loop thread)
+    // Routing: what the engine calls (loop thread)
 
-    boolean isClosing() {
-        return closing;
-    }
+    // The API side of the engine: facades, hooks, routes and the error handler.
 
-    HttpOptions optionsInternal() {
-        return options;
-    }
-
-    Http1Limits limits() {
-        return limits;
-    }
-
-    byte[] serverLine() {
-        return serverLine;
-    }
-
-    void dispatch(HttpRequest req, HttpResponse res) {
-        req.startNanos = System.nanoTime();
+    private void dispatch(Exchange x) {
+        HttpRequest req = new HttpRequest(x);
+        HttpResponse res = new HttpResponse(x, req);
+        x.attach(res);
         req.loop().labelCurrent(req); // a blocking handler is reported as "GET /path", not "http#42"
-
         try {
             for (Handler h : before) {
                 h.handle(req, res);
@@ -361,9 +316,10 @@ public final class HttpServer {
             }
             Router.Match m = router.match(req.method(), req.path());
             if (m.handler() != null) {
-                req.params(m.params());
+                x.routed(m.pattern(), m.params());
                 m.handler().handle(req, res);
             } else if (m.allowed() != null) {
+                x.routed(m.pattern(), m.params()); // the route exists, not for this method
                 res.status(405).header("Allow", m.allowed()).contentType("text/plain; charset=utf-8")
                         .end("Method Not Allowed\n");
             } else {
@@ -373,15 +329,17 @@ public final class HttpServer {
             if (t instanceof VirtualMachineError vme) {
                 throw vme;
             }
-            handleError(req, res, t);
+            failed(x, t);
         }
     }
 
-    void handleError(HttpRequest req, HttpResponse res, Throwable t) {
+    private void failed(Exchange x, Throwable t) {
+        HttpResponse res = x.attachment();
+        HttpRequest req = res.request();
         if (res.isCommitted()) {
             LOG.log(Level.WARNING, "handler for " + req + " failed after the response started; closing", t);
             if (!res.isEnded()) {
-                res.abort();
+                res.destroy();
             }
             return;
         }
@@ -395,21 +353,12 @@ public final class HttpServer {
         }
     }
 
-    private static void defaultError(HttpRequest req, HttpResponse res, Throwable t) {
-        if (t instanceof HttpException he) {
-            res.status(he.status()).contentType("text/plain; charset=utf-8").end(he.safeMessage() + "\n");
+    private void finished(Exchange x) {
+        if (after.isEmpty()) {
             return;
         }
-        LOG.log(Level.ERROR, "handler for " + req + " threw; answering 500", t);
-        res.status(500).contentType("text/plain; charset=utf-8").end("Internal Server Error\n");
-    }
-
-    void finished(HttpRequest req, HttpResponse res) {
-        latency.record(System.nanoTime() - req.startNanos);
-        int cls = res.status() / 100;
-        if (cls >= 1 && cls <= 5) {
-            statusCounts.incrementAndGet(cls);
-        }
+        HttpResponse res = x.attachment();
+        HttpRequest req = res.request();
         for (Handler h : after) {
             try {
                 h.handle(req, res);
@@ -422,11 +371,12 @@ public final class HttpServer {
         }
     }
 
-    void rejected(int status) {
-        statusCounts.incrementAndGet(status / 100);
-    }
-
-    void closed(Http1ServerConnection c, HttpRequest req, HttpResponse res) {
-        // Connections are tracked by the TCP server and the per-loop sets; nothing else to do.
+    private static void defaultError(HttpRequest req, HttpResponse res, Throwable t) {
+        if (t instanceof HttpException he) {
+            res.status(he.status()).contentType("text/plain; charset=utf-8").end(he.safeMessage() + "\n");
+            return;
+        }
+        LOG.log(Level.ERROR, "handler for " + req + " threw; answering 500", t);
+        res.status(500).contentType("text/plain; charset=utf-8").end("Internal Server Error\n");
     }
 }

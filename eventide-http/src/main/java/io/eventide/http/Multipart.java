@@ -2,6 +2,7 @@ package io.eventide.http;
 
 import io.eventide.core.Promise;
 import io.eventide.http.internal.multipart.Boundary;
+import io.eventide.http.internal.multipart.BodySource;
 import io.eventide.http.internal.multipart.UploadSession;
 import java.util.Objects;
 
@@ -85,7 +86,52 @@ public final class Multipart {
             p.reject(e);
             return p;
         }
-        new UploadSession(req, options, boundary, p).start();
+        new UploadSession(body(req), options, boundary, p).start();
         return p;
+    }
+
+    /** The request's body stream, as the internal upload machinery sees it. */
+    private static BodySource body(HttpRequest req) {
+        return new BodySource() {
+            @Override
+            public io.eventide.core.EventLoop loop() {
+                return req.loop();
+            }
+
+            @Override
+            public long contentLength() {
+                return req.contentLength();
+            }
+
+            @Override
+            public void maxBodyBytes(long limit) {
+                req.maxBodyBytes(limit);
+            }
+
+            @Override
+            public void onData(java.util.function.Consumer<java.nio.ByteBuffer> handler) {
+                req.onData(handler);
+            }
+
+            @Override
+            public void onEnd(Runnable handler) {
+                req.onEnd(handler);
+            }
+
+            @Override
+            public void onError(java.util.function.Consumer<Throwable> handler) {
+                req.onError(handler);
+            }
+
+            @Override
+            public void pause() {
+                req.pause();
+            }
+
+            @Override
+            public void resume() {
+                req.resume();
+            }
+        };
     }
 }

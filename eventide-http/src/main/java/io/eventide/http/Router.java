@@ -22,6 +22,15 @@ import java.util.TreeSet;
  * a 405 with an {@code Allow} header. {@code HEAD} is served by the {@code GET} handler when no
  * {@code HEAD} handler exists (the server drops the body).
  *
+ * <p>Routers compose the way Express's do: build one per area of an application and
+ * {@link #mount} it under a prefix, on another router or on the server
+ * ({@link HttpServer#mount(String, Router)}).
+ *
+ * {@snippet :
+ * Router api = new Router().route("GET", "/users/:id", users::get).route("POST", "/users", users::create);
+ * app.mount("/api/v1", api);   // GET /api/v1/users/42
+ * }
+ *
  * <p><b>Threading:</b> build it before the server starts; it is then read by every loop and must
  * not be changed.
  */
@@ -29,6 +38,9 @@ public final class Router {
     private final Node root = new Node();
     /** Patterns without parameters or wildcards, by exact path: one hash lookup, no splitting. */
     private final HashMap<String, Node> exact = new HashMap<>();
+    /** Every route as registered, in order: what {@link #mount} copies. */
+    private final List<String[]> declared = new ArrayList<>();
+    private final List<Handler> handlers = new ArrayList<>();
 
     /** Creates an empty router. */
     public Router() {
@@ -71,7 +83,12 @@ public final class Router {
         if (n.handlers.putIfAbsent(method, handler) != null) {
             throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
         }
-        n.matches.put(method, new Match(handler, Map.of(), null));
+        declared.add(new String[] {method, pattern});
+        handlers.add(handler);
+        if (n.pattern == null) {
+            n.pattern = pattern;
+        }
+        n.matches.put(method, new Match(handler, Map.of(), null, n.pattern));
         if (!pattern.contains(":") && !pattern.contains("*")) {
             exact.put(pattern, n);
             if (pattern.length() > 1 && pattern.endsWith("/")) {
@@ -79,6 +96,29 @@ public final class Router {
             } else if (pattern.length() > 1) {
                 exact.put(pattern + "/", n);
             }
+        }
+        return this;
+    }
+
+    /**
+     * Adds every route of {@code child} under {@code prefix} (Express's {@code router.use(prefix,
+     * child)}): {@code /users/:id} of the child answers {@code prefix + "/users/:id"} here. The
+     * routes are copied now: routes added to {@code child} later are not seen.
+     *
+     * @param prefix a path starting with {@code /}, without a trailing one ({@code /} for none)
+     * @param child the router to mount
+     * @return this router
+     */
+    public Router mount(String prefix, Router child) {
+        Objects.requireNonNull(child, "child");
+        if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+            throw new IllegalArgumentException("prefix must start with '/' and not end with one: " + prefix);
+        }
+        String base = prefix.equals("/") ? "" : prefix;
+        for (int i = 0; i < child.declared.size(); i++) {
+            String[] r = child.declared.get(i);
+            String pattern = r[1].equals("/") && !base.isEmpty() ? base : base + r[1];
+            route(r[0], pattern, child.handlers.get(i));
         }
         return this;
     }
@@ -97,8 +137,9 @@ public final class Router {
      * @param handler the handler, or null
      * @param params path parameters (empty if none)
      * @param allowed methods allowed on this path when the method did not match (for 405), else null
+     * @param pattern the route pattern that matched (for logs and metric labels), or null
      */
-    public record Match(Handler handler, Map<String, String> params, String allowed) {
+    public record Match(Handler handler, Map<String, String> params, String allowed, String pattern) {
     }
 
     /**
@@ -118,7 +159,7 @@ public final class Router {
         List<String> values = new ArrayList<>(2);
         Node n = find(root, segs, 0, values);
         if (n == null) {
-            return new Match(null, Map.of(), null);
+            return new Match(null, Map.of(), null, null);
         }
         Handler h = n.handlers.get(method);
         if (h == null && method.equals("HEAD")) {
@@ -129,9 +170,9 @@ public final class Router {
             if (allow.contains("GET")) {
                 allow.add("HEAD");
             }
-            return new Match(null, Map.of(), String.join(", ", allow));
+            return new Match(null, Map.of(), String.join(", ", allow), n.pattern);
         }
-        return new Match(h, params(values), null);
+        return new Match(h, params(values), null, n.pattern);
     }
 
     /** Depth-first, literal before parameter before wildcard; {@code found} collects name, value pairs. */
@@ -196,6 +237,7 @@ public final class Router {
         final HashMap<String, Match> matches = new HashMap<>();
         Node param;
         String paramName;
+        String pattern;
         Node wildcard;
     }
 }

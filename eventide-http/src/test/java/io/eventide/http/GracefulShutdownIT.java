@@ -40,7 +40,7 @@ class GracefulShutdownIT {
         }
         arrived.await();
         int port = server.port();
-        CompletableFuture<Void> closed = server.close(Duration.ofSeconds(10));
+        io.eventide.core.Promise<Void> closed = server.close(Duration.ofSeconds(10));
         release.complete(null);
         for (CompletableFuture<HttpResponse<String>> f : inFlight) {
             HttpResponse<String> r = f.join();

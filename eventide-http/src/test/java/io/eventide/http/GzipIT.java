@@ -19,7 +19,7 @@ class GzipIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(HttpOptions.defaults().gzip(true), s -> {
+        server = TestServers.start(HttpOptions.builder().gzip(true).build(), s -> {
             s.get("/text", (req, res) -> res.contentType("text/plain").end(TEXT));
             s.get("/small", (req, res) -> res.contentType("text/plain").end("tiny"));
             s.get("/binary", (req, res) -> res.contentType("image/png").end(TEXT));

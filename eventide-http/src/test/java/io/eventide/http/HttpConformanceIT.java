@@ -18,7 +18,8 @@ class HttpConformanceIT {
 
     @BeforeAll
     static void start() {
-        server = TestServers.start(HttpOptions.defaults().headLimits(1024, 4096, 20).maxBodyBytes(1000), s -> {
+        server = TestServers.start(HttpOptions.builder().limits(HttpLimits.builder().maxStartLineBytes(1024).maxHeaderBytes(4096).maxHeaderCount(20)
+                .build()).maxBodyBytes(1000).build(), s -> {
             s.get("/hello", (req, res) -> res.contentType("text/plain").end("hi"));
             s.post("/echo", (req, res) -> req.body().onSuccess(b -> res.end(b)));
             s.post("/ignore", (req, res) -> res.end("ignored"));

@@ -49,4 +49,18 @@ class RouterTest {
         assertThatThrownBy(() -> new Router().route("GET", "/:a", a).route("GET", "/:b/x", b))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRouterMountsUnderAPrefix() {
+        Router api = new Router().route("GET", "/users/:id", a).route("POST", "/users", b).route("GET", "/", c);
+        Router app = new Router().route("GET", "/", d).mount("/api/v1", api);
+        assertThat(app.match("GET", "/api/v1/users/42").handler()).isSameAs(a);
+        assertThat(app.match("GET", "/api/v1/users/42").params()).isEqualTo(Map.of("id", "42"));
+        assertThat(app.match("GET", "/api/v1/users/42").pattern()).isEqualTo("/api/v1/users/:id");
+        assertThat(app.match("POST", "/api/v1/users").handler()).isSameAs(b);
+        assertThat(app.match("GET", "/api/v1").handler()).isSameAs(c);
+        assertThat(app.match("GET", "/").handler()).isSameAs(d);
+        assertThat(app.match("GET", "/users/42").handler()).isNull();
+        assertThatThrownBy(() -> app.mount("api", api)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

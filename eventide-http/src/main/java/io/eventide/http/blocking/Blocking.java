@@ -37,7 +37,8 @@ import java.util.concurrent.ExecutionException;
  * </pre>
  *
  * <p><b>Per-route limit.</b> Each {@link BlockingRoute} lets at most its limit of handlers run at
- * once (default {@value #DEFAULT_MAX_CONCURRENT}, property {@code eventide.http.blocking-max}); past
+ * once (default {@value #DEFAULT_MAX_CONCURRENT}, or the number given to
+ * {@link #blocking(int, BlockingHandler)}); past
  * it a request is answered 503 with {@code Retry-After: 1} on the loop, without starting a thread:
  * the database behind the route is protected, not just the server.
  *
@@ -62,10 +63,10 @@ public final class Blocking {
     /**
      * @param handler the code that may block
      * @return a route handler running it on virtual threads, at most
-     *     {@value #DEFAULT_MAX_CONCURRENT} at once (or {@code eventide.http.blocking-max})
+     *     {@value #DEFAULT_MAX_CONCURRENT} at once
      */
     public static BlockingRoute blocking(BlockingHandler handler) {
-        return blocking(Integer.getInteger("eventide.http.blocking-max", DEFAULT_MAX_CONCURRENT), handler);
+        return blocking(DEFAULT_MAX_CONCURRENT, handler);
     }
 
     /**

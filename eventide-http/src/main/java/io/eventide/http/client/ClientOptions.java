@@ -1,12 +1,13 @@
 package io.eventide.http.client;
 
 import io.eventide.core.net.TcpOptions;
+import io.eventide.http.HttpLimits;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of an {@link HttpClient}. Start from {@link #defaults()} and change what you need:
- * {@code ClientOptions.defaults().maxConnectionsPerOrigin(4).headTimeout(Duration.ofSeconds(2))}.
+ * Settings of an {@link HttpClient}. Start from {@link #builder()} (the defaults) and change what
+ * you need: {@code ClientOptions.builder().maxConnectionsPerOrigin(4).headTimeout(Duration.ofSeconds(2)).build()}.
  *
  * <table>
  *   <caption>Pool, timeouts and limits</caption>
@@ -24,11 +25,11 @@ import java.util.Objects;
  *       <td>30 s</td><td>{@code DeadlineExceededException}, connection closed</td></tr>
  *   <tr><td>maxResponseBodyBytes: what {@code body()} aggregates</td>
  *       <td>{@value #DEFAULT_MAX_RESPONSE_BODY_BYTES}</td><td>{@code EventideException}, connection closed</td></tr>
- *   <tr><td>maxStatusLineBytes</td><td>{@value #DEFAULT_MAX_STATUS_LINE_BYTES}</td>
- *       <td>{@code EventideException} (malformed response)</td></tr>
- *   <tr><td>maxHeaderBytes: the response's field lines</td><td>{@value #DEFAULT_MAX_HEADER_BYTES}</td>
- *       <td>{@code EventideException}</td></tr>
- *   <tr><td>maxHeaderCount</td><td>{@value #DEFAULT_MAX_HEADER_COUNT}</td><td>{@code EventideException}</td></tr>
+ *   <tr><td>limits: status line, field section, field count, chunk framing
+ *       ({@link HttpLimits}); larger field limits than a server's, since servers send big cookies</td>
+ *       <td>{@link HttpLimits#defaults()} with maxHeaderBytes {@value #DEFAULT_MAX_HEADER_BYTES},
+ *       maxHeaderCount {@value #DEFAULT_MAX_HEADER_COUNT}</td><td>{@code EventideException}
+ *       (malformed response)</td></tr>
  *   <tr><td>userAgent: sent unless the request sets its own; null for none</td><td>{@code eventide}</td>
  *       <td></td></tr>
  *   <tr><td>tcp: socket settings; its watermarks bound what a request body queues</td>
@@ -40,130 +41,222 @@ import java.util.Objects;
  * that race the client retries idempotent requests once (see {@link HttpClient}).
  *
  * <p><b>Threading:</b> immutable value; any thread.
- *
- * @param maxConnectionsPerOrigin connections per origin and loop, at least 1
- * @param maxWaitQueue queued requests per origin and loop, at least 0
- * @param keepAliveTimeout idle time before a pooled connection is closed, positive
- * @param connectTimeout TCP connect deadline, positive
- * @param headTimeout response-head deadline, positive
- * @param idleTimeout no-data deadline during an exchange, positive
- * @param maxResponseBodyBytes what {@code body()} aggregates at most
- * @param maxStatusLineBytes longest status line, CRLF excluded
- * @param maxHeaderBytes longest field section of a response head
- * @param maxHeaderCount most header (and trailer) fields in a response
- * @param userAgent the {@code User-Agent} value, or null
- * @param tcp socket settings (its connect timeout is replaced by {@code connectTimeout})
  */
-public record ClientOptions(int maxConnectionsPerOrigin, int maxWaitQueue, Duration keepAliveTimeout,
-        Duration connectTimeout, Duration headTimeout, Duration idleTimeout, long maxResponseBodyBytes,
-        int maxStatusLineBytes, int maxHeaderBytes, int maxHeaderCount, String userAgent, TcpOptions tcp) {
-
+public final class ClientOptions {
     /** Default connections per origin and loop. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 32;
     /** Default wait-queue length per origin and loop. */
     public static final int DEFAULT_MAX_WAIT_QUEUE = 1024;
     /** Default aggregation limit of {@code body()}: 64 MiB. */
     public static final long DEFAULT_MAX_RESPONSE_BODY_BYTES = 64L * 1024 * 1024;
-    /** Default status-line limit. */
-    public static final int DEFAULT_MAX_STATUS_LINE_BYTES = 8192;
     /** Default limit of a response's field section. */
     public static final int DEFAULT_MAX_HEADER_BYTES = 65536;
     /** Default limit of a response's field count. */
     public static final int DEFAULT_MAX_HEADER_COUNT = 256;
 
-    /** Validates the settings. */
-    public ClientOptions {
-        if (maxConnectionsPerOrigin < 1 || maxWaitQueue < 0) {
+    private static final ClientOptions DEFAULTS = new Builder().build();
+
+    private final int maxConnectionsPerOrigin;
+    private final int maxWaitQueue;
+    private final Duration keepAliveTimeout;
+    private final Duration connectTimeout;
+    private final Duration headTimeout;
+    private final Duration idleTimeout;
+    private final long maxResponseBodyBytes;
+    private final HttpLimits limits;
+    private final String userAgent;
+    private final TcpOptions tcp;
+
+    private ClientOptions(Builder b) {
+        if (b.maxConnectionsPerOrigin < 1 || b.maxWaitQueue < 0) {
             throw new IllegalArgumentException("need maxConnectionsPerOrigin >= 1 and maxWaitQueue >= 0, got "
-                    + maxConnectionsPerOrigin + " and " + maxWaitQueue);
+                    + b.maxConnectionsPerOrigin + " and " + b.maxWaitQueue);
         }
-        positive("keepAliveTimeout", keepAliveTimeout);
-        positive("connectTimeout", connectTimeout);
-        positive("headTimeout", headTimeout);
-        positive("idleTimeout", idleTimeout);
-        if (maxResponseBodyBytes < 0 || maxStatusLineBytes < 1 || maxHeaderBytes < 1 || maxHeaderCount < 1) {
-            throw new IllegalArgumentException("limits must be positive (maxResponseBodyBytes >= 0)");
+        if (b.maxResponseBodyBytes < 0) {
+            throw new IllegalArgumentException("maxResponseBodyBytes must be >= 0: " + b.maxResponseBodyBytes);
         }
-        Objects.requireNonNull(tcp, "tcp");
+        maxConnectionsPerOrigin = b.maxConnectionsPerOrigin;
+        maxWaitQueue = b.maxWaitQueue;
+        keepAliveTimeout = positive("keepAliveTimeout", b.keepAliveTimeout);
+        connectTimeout = positive("connectTimeout", b.connectTimeout);
+        headTimeout = positive("headTimeout", b.headTimeout);
+        idleTimeout = positive("idleTimeout", b.idleTimeout);
+        maxResponseBodyBytes = b.maxResponseBodyBytes;
+        limits = Objects.requireNonNull(b.limits, "limits");
+        userAgent = b.userAgent;
+        tcp = Objects.requireNonNull(b.tcp, "tcp");
     }
 
-    private static void positive(String name, Duration d) {
+    private static Duration positive(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
+        return d;
     }
 
-    /** @return the defaults */
+    /** {@return the defaults} */
     public static ClientOptions defaults() {
-        return new ClientOptions(DEFAULT_MAX_CONNECTIONS_PER_ORIGIN, DEFAULT_MAX_WAIT_QUEUE, Duration.ofSeconds(4),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                DEFAULT_MAX_RESPONSE_BODY_BYTES, DEFAULT_MAX_STATUS_LINE_BYTES, DEFAULT_MAX_HEADER_BYTES,
-                DEFAULT_MAX_HEADER_COUNT, "eventide", TcpOptions.defaults());
+        return DEFAULTS;
     }
 
-    /** @param n connections per origin and loop @return a copy with it */
-    public ClientOptions maxConnectionsPerOrigin(int n) {
-        return new ClientOptions(n, maxWaitQueue, keepAliveTimeout, connectTimeout, headTimeout, idleTimeout,
-                maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** {@return a builder starting from the defaults} */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** @param n queued requests per origin and loop @return a copy with it */
-    public ClientOptions maxWaitQueue(int n) {
-        return new ClientOptions(maxConnectionsPerOrigin, n, keepAliveTimeout, connectTimeout, headTimeout,
-                idleTimeout, maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** {@return a builder starting from these settings} */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** @param d idle time of a pooled connection @return a copy with it */
-    public ClientOptions keepAliveTimeout(Duration d) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, d, connectTimeout, headTimeout, idleTimeout,
-                maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** @return connections per origin and loop */
+    public int maxConnectionsPerOrigin() {
+        return maxConnectionsPerOrigin;
     }
 
-    /** @param d connect deadline @return a copy with it */
-    public ClientOptions connectTimeout(Duration d) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, d, headTimeout, idleTimeout,
-                maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** @return queued requests per origin and loop */
+    public int maxWaitQueue() {
+        return maxWaitQueue;
     }
 
-    /** @param d response-head deadline @return a copy with it */
-    public ClientOptions headTimeout(Duration d) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, connectTimeout, d,
-                idleTimeout, maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** @return idle time before a pooled connection is closed */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
     }
 
-    /** @param d no-data deadline during an exchange @return a copy with it */
-    public ClientOptions idleTimeout(Duration d) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, connectTimeout, headTimeout,
-                d, maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** @return the TCP connect deadline */
+    public Duration connectTimeout() {
+        return connectTimeout;
     }
 
-    /** @param n aggregation limit of {@code body()} @return a copy with it */
-    public ClientOptions maxResponseBodyBytes(long n) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, connectTimeout, headTimeout,
-                idleTimeout, n, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, tcp);
+    /** @return the response-head deadline */
+    public Duration headTimeout() {
+        return headTimeout;
+    }
+
+    /** @return the no-data deadline during an exchange */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** @return what {@code body()} aggregates at most */
+    public long maxResponseBodyBytes() {
+        return maxResponseBodyBytes;
+    }
+
+    /** @return size limits of responses */
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** @return the {@code User-Agent} value, or null */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /** @return socket settings (the connect timeout is replaced by {@link #connectTimeout()}) */
+    public TcpOptions tcp() {
+        return tcp;
     }
 
     /**
-     * @param statusLine status-line limit
-     * @param headerBytes field-section limit
-     * @param headerCount field-count limit
-     * @return a copy with them
+     * Builds {@link ClientOptions}; every setting starts at its default.
+     *
+     * <p><b>Threading:</b> not thread-safe; use from one thread.
      */
-    public ClientOptions headLimits(int statusLine, int headerBytes, int headerCount) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, connectTimeout, headTimeout,
-                idleTimeout, maxResponseBodyBytes, statusLine, headerBytes, headerCount, userAgent, tcp);
-    }
+    public static final class Builder {
+        private int maxConnectionsPerOrigin = DEFAULT_MAX_CONNECTIONS_PER_ORIGIN;
+        private int maxWaitQueue = DEFAULT_MAX_WAIT_QUEUE;
+        private Duration keepAliveTimeout = Duration.ofSeconds(4);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration headTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private long maxResponseBodyBytes = DEFAULT_MAX_RESPONSE_BODY_BYTES;
+        private HttpLimits limits = HttpLimits.builder().maxHeaderBytes(DEFAULT_MAX_HEADER_BYTES)
+                .maxHeaderCount(DEFAULT_MAX_HEADER_COUNT).build();
+        private String userAgent = "eventide";
+        private TcpOptions tcp = TcpOptions.defaults();
 
-    /** @param value {@code User-Agent} value, or null for none @return a copy with it */
-    public ClientOptions userAgent(String value) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, connectTimeout, headTimeout,
-                idleTimeout, maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, value, tcp);
-    }
+        private Builder() {
+        }
 
-    /** @param t socket settings @return a copy with them */
-    public ClientOptions tcp(TcpOptions t) {
-        return new ClientOptions(maxConnectionsPerOrigin, maxWaitQueue, keepAliveTimeout, connectTimeout, headTimeout,
-                idleTimeout, maxResponseBodyBytes, maxStatusLineBytes, maxHeaderBytes, maxHeaderCount, userAgent, t);
+        private Builder(ClientOptions o) {
+            maxConnectionsPerOrigin = o.maxConnectionsPerOrigin;
+            maxWaitQueue = o.maxWaitQueue;
+            keepAliveTimeout = o.keepAliveTimeout;
+            connectTimeout = o.connectTimeout;
+            headTimeout = o.headTimeout;
+            idleTimeout = o.idleTimeout;
+            maxResponseBodyBytes = o.maxResponseBodyBytes;
+            limits = o.limits;
+            userAgent = o.userAgent;
+            tcp = o.tcp;
+        }
+
+        /** @param n connections per origin and loop, at least 1 @return this builder */
+        public Builder maxConnectionsPerOrigin(int n) {
+            maxConnectionsPerOrigin = n;
+            return this;
+        }
+
+        /** @param n queued requests per origin and loop, at least 0 @return this builder */
+        public Builder maxWaitQueue(int n) {
+            maxWaitQueue = n;
+            return this;
+        }
+
+        /** @param d idle time of a pooled connection @return this builder */
+        public Builder keepAliveTimeout(Duration d) {
+            keepAliveTimeout = d;
+            return this;
+        }
+
+        /** @param d connect deadline @return this builder */
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = d;
+            return this;
+        }
+
+        /** @param d response-head deadline @return this builder */
+        public Builder headTimeout(Duration d) {
+            headTimeout = d;
+            return this;
+        }
+
+        /** @param d no-data deadline during an exchange @return this builder */
+        public Builder idleTimeout(Duration d) {
+            idleTimeout = d;
+            return this;
+        }
+
+        /** @param n aggregation limit of {@code body()} @return this builder */
+        public Builder maxResponseBodyBytes(long n) {
+            maxResponseBodyBytes = n;
+            return this;
+        }
+
+        /** @param l size limits of responses @return this builder */
+        public Builder limits(HttpLimits l) {
+            limits = l;
+            return this;
+        }
+
+        /** @param value {@code User-Agent} value, or null for none @return this builder */
+        public Builder userAgent(String value) {
+            userAgent = value;
+            return this;
+        }
+
+        /** @param t socket settings @return this builder */
+        public Builder tcp(TcpOptions t) {
+            tcp = t;
+            return this;
+        }
+
+        /** {@return the settings} @throws IllegalArgumentException if one is out of range */
+        public ClientOptions build() {
+            return new ClientOptions(this);
+        }
     }
 }

@@ -1,8 +1,11 @@
 package io.eventide.http.sse;
 
+import io.eventide.http.Handler;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
-import io.eventide.http.internal.sse.EventStream;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Starts Server-Sent Events responses: sets {@code Content-Type: text/event-stream},
@@ -14,6 +17,31 @@ import io.eventide.http.internal.sse.EventStream;
  */
 public final class Sse {
     private Sse() {
+    }
+
+    /**
+     * A route handler that starts a stream for each request and hands it to {@code onOpen}: SSE
+     * mounts the way WebSockets do ({@code app.get("/events", Sse.handler(opts, sse -> ...))},
+     * like {@code WebSockets.handler}).
+     *
+     * @param options heartbeat, retry, slow-consumer budget
+     * @param onOpen receives each new stream, on its loop
+     * @return a handler for a GET route
+     */
+    public static Handler handler(SseOptions options, Consumer<SseStream> onOpen) {
+        Objects.requireNonNull(onOpen, "onOpen");
+        return handler(options, (req, sse) -> onOpen.accept(sse));
+    }
+
+    /**
+     * @param options heartbeat, retry, slow-consumer budget
+     * @param onOpen receives the request (parameters, headers) and each new stream, on its loop
+     * @return a handler for a GET route
+     */
+    public static Handler handler(SseOptions options, BiConsumer<HttpRequest, SseStream> onOpen) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(onOpen, "onOpen");
+        return (req, res) -> onOpen.accept(req, start(req, res, options));
     }
 
     /**

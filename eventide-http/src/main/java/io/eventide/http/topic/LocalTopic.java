@@ -2,8 +2,7 @@ package io.eventide.http.topic;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.LoopClosedException;
-import io.eventide.http.internal.fanout.FanoutSink;
-import io.eventide.http.internal.websocket.WebSocketSession;
+import io.eventide.http.spi.SharedWriter;
 import io.eventide.http.sse.SseStream;
 import io.eventide.http.websocket.WebSocket;
 import java.util.Objects;
@@ -23,7 +22,8 @@ import java.util.function.Function;
  *      └── loop 1.execute ──► ws7.writeShared(frame), consumer.accept(m) ...
  * </pre>
  *
- * Server-side WebSockets receive the same read-only frame buffer: {@code Connection.writeShared}
+ * Streams that implement the {@link SharedWriter} SPI get the pre-encoded bytes: server-side
+ * WebSockets receive the same read-only frame buffer: {@code Connection.writeShared}
  * queues a view of it, so a broadcast to ten thousand sockets encodes one frame and copies nothing
  * per socket. Each socket still applies its own slow-consumer budget. SSE events are encoded once
  * too, then copied into each response's chunk. Subscribers are removed when their stream closes.
@@ -104,23 +104,23 @@ public final class LocalTopic<T> implements Topic<T> {
      */
     @Override
     public Subscription subscribe(WebSocket socket) {
-        if (socket instanceof WebSocketSession s && s.isServer()) {
-            checkLoop(s.loop());
-            return addSink(s, LoopSubscribers.Kind.FRAME);
+        if (socket instanceof SharedWriter w && w.sharedFormat() == SharedWriter.Format.WEBSOCKET_TEXT_FRAME) {
+            checkLoop(w.loop());
+            return addSink(w, LoopSubscribers.Kind.FRAME);
         }
         return Topic.super.subscribe(socket);
     }
 
     @Override
     public Subscription subscribe(SseStream stream) {
-        if (stream instanceof FanoutSink sink) {
+        if (stream instanceof SharedWriter sink && sink.sharedFormat() == SharedWriter.Format.SSE_EVENT) {
             checkLoop(sink.loop());
             return addSink(sink, LoopSubscribers.Kind.EVENT);
         }
         return Topic.super.subscribe(stream);
     }
 
-    private Subscription addSink(FanoutSink sink, LoopSubscribers.Kind kind) {
+    private Subscription addSink(SharedWriter sink, LoopSubscribers.Kind kind) {
         LoopSubscribers.Entry<T> e = add(sink.loop(), new LoopSubscribers.Sub<>(kind, null, sink));
         sink.onTerminated(e::cancel);
         return e;

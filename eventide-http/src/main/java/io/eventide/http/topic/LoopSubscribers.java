@@ -2,7 +2,7 @@ package io.eventide.http.topic;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
-import io.eventide.http.internal.fanout.FanoutSink;
+import io.eventide.http.spi.SharedWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ final class LoopSubscribers<T> {
     enum Kind { CONSUMER, FRAME, EVENT }
 
     /** What to deliver to: a consumer, or a stream taking pre-encoded bytes. */
-    record Sub<T>(Kind kind, Consumer<? super T> consumer, FanoutSink sink) {
+    record Sub<T>(Kind kind, Consumer<? super T> consumer, SharedWriter sink) {
     }
 
     /** One subscription; also its handle. */
@@ -178,11 +178,11 @@ final class LoopSubscribers<T> {
                 case FRAME -> {
                     // Subscribed after the publisher looked: encode here, once for this loop.
                     frame = frame != null ? frame : Encoded.frame(topic.text(current));
-                    s.sink().sendShared(frame);
+                    s.sink().writeShared(frame);
                 }
                 case EVENT -> {
                     event = event != null ? event : Encoded.event(topic.text(current));
-                    s.sink().sendShared(event);
+                    s.sink().writeShared(event);
                 }
             }
         } catch (RuntimeException ex) {

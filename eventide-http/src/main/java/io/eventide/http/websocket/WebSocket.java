@@ -93,6 +93,17 @@ public interface WebSocket {
     /** @param data the message @return like {@link #sendText} */
     boolean sendBinary(byte[] data);
 
+    /**
+     * Stops reading from the peer (backpressure, like Node's {@code socket.pause()} and ws's
+     * {@code websocket.pause()}): no more messages arrive until {@link #resume()}, and the peer's
+     * TCP window fills up, which slows it down. Keep-alive pings stop meanwhile, since their pongs
+     * could not be read.
+     */
+    void pause();
+
+    /** Reads again after {@link #pause()}. */
+    void resume();
+
     /** Closes with 1000 and no reason. */
     void close();
 

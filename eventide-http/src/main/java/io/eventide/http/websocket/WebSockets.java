@@ -2,6 +2,7 @@ package io.eventide.http.websocket;
 
 import io.eventide.core.EventideException;
 import io.eventide.http.Handler;
+import io.eventide.http.HttpHeaders;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.internal.websocket.ServerHandshake;
 import io.eventide.http.internal.websocket.WebSocketSession;
@@ -54,9 +55,11 @@ public final class WebSockets {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(onOpen, "onOpen");
         return (req, res) -> {
-            ServerHandshake.Result hs = ServerHandshake.negotiate(req, options);
+            ServerHandshake.Result hs = ServerHandshake.negotiate(
+                    new ServerHandshake.Request(req.method(), req.version(), req.headers(), req.hasBody()), options);
             if (hs.status() != 101) {
                 hs.headers().forEach(res::header);
+                res.header(HttpHeaders.CONNECTION, "close"); // as Node's ws does on a failed handshake
                 res.sendError(hs.status(), hs.message());
                 return;
             }

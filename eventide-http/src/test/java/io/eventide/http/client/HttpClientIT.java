@@ -43,7 +43,7 @@ class HttpClientIT {
     static void start() {
         serverGroup = LoopGroup.create(2);
         clientGroup = LoopGroup.create(2);
-        server = HttpServer.create(serverGroup, HttpOptions.defaults().maxBodyBytes(256L << 20));
+        server = HttpServer.create(serverGroup, HttpOptions.builder().maxBodyBytes(256L << 20).build());
         server.get("/hello", (req, res) -> {
             clientPorts.add(req.remoteAddress().getPort());
             String in = req.header("X-In");
@@ -124,7 +124,7 @@ class HttpClientIT {
 
     @Test
     void servesAHundredConcurrentRequests() {
-        HttpClient client = HttpClient.create(clientGroup, ClientOptions.defaults().maxConnectionsPerOrigin(8));
+        HttpClient client = HttpClient.create(clientGroup, ClientOptions.builder().maxConnectionsPerOrigin(8).build());
         List<Promise<String>> all = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             all.add(client.request("GET", url("/hello")).header("X-In", "n" + i).send()
@@ -141,7 +141,7 @@ class HttpClientIT {
     @Test
     void queuesPastTheConnectionLimitAndRefusesPastTheQueue() throws InterruptedException {
         HttpClient client = HttpClient.create(clientGroup.loop(0),
-                ClientOptions.defaults().maxConnectionsPerOrigin(2).maxWaitQueue(3));
+                ClientOptions.builder().maxConnectionsPerOrigin(2).maxWaitQueue(3).build());
         synchronized (holdLock) {
             holding = true;
         }

@@ -46,7 +46,7 @@ class HttpClientTimeoutIT {
     @Test
     void closesIdleConnectionsAfterTheKeepAliveTimeout() throws IOException {
         HttpClient shortLived = HttpClient.create(group.loop(0),
-                ClientOptions.defaults().keepAliveTimeout(Duration.ofMillis(50)));
+                ClientOptions.builder().keepAliveTimeout(Duration.ofMillis(50)).build());
         Promise<ClientResponse> get = shortLived.get(server.url("/"));
         try (RawServer.Peer peer = server.accept()) {
             peer.readHead();
@@ -110,7 +110,7 @@ class HttpClientTimeoutIT {
     void failsWhenTheConnectTimesOut() throws IOException {
         try (BackloggedServer full = BackloggedServer.start()) {
             HttpClient impatient = HttpClient.create(group.loop(0),
-                    ClientOptions.defaults().connectTimeout(Duration.ofMillis(200)));
+                    ClientOptions.builder().connectTimeout(Duration.ofMillis(200)).build());
             assertThatThrownBy(() -> impatient.get("http://127.0.0.1:" + full.port() + "/").join(Duration.ofSeconds(30)))
                     .isInstanceOf(DeadlineExceededException.class)
                     .hasMessageContaining("timed out (connect-timeout)");

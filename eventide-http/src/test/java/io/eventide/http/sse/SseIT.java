@@ -28,14 +28,14 @@ class SseIT {
     static void start() {
         server = WsTestServer.start(app -> {
             app.get("/numbers", SseIT::numbers);
-            app.get("/format", (req, res) -> {
-                SseStream s = Sse.start(req, res, SseOptions.defaults().heartbeat(Duration.ZERO));
+            // Mounted the way WebSockets are: a handler made from options and an onOpen.
+            app.get("/format", Sse.handler(SseOptions.defaults().heartbeat(Duration.ZERO), s -> {
                 s.send("greet", "7", "line1\nline2\r\nline3");
                 s.comment("just a comment");
                 s.retry(Duration.ofSeconds(3));
                 s.send("plain");
                 s.close();
-            });
+            }));
             app.get("/heartbeat", (req, res) -> {
                 SseStream s = Sse.start(req, res, SseOptions.defaults().heartbeat(Duration.ofMillis(20)));
                 s.onClose(() -> closed.add("heartbeat stream closed"));

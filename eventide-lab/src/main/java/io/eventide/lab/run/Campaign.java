@@ -7,7 +7,7 @@ import io.eventide.lab.driver.OpenModelResult;
 import io.eventide.lab.report.Cell;
 import io.eventide.lab.report.Fmt;
 import io.eventide.lab.report.Workloads;
-import io.eventide.lab.servers.Workload;
+import io.eventide.demo.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,17 +1,17 @@
 package io.eventide.lab.servers;
 
+import io.eventide.demo.BenchApp;
+import io.eventide.demo.Workload;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
 import io.eventide.core.net.TcpOptions;
 import io.eventide.http.HttpOptions;
 import io.eventide.http.HttpServer;
-import io.eventide.json.Json;
 import java.time.Duration;
 
 /**
- * The standard workload on Eventide, as {@code examples/Bench.java} serves it: every handler runs
- * on its connection's loop, {@code /delay} is a loop timer, and {@code /cpu} runs on the loop or,
- * with {@code offload=1}, on the group's workers with the answer coming back to the loop.
+ * The standard workload on Eventide: the routes of {@link BenchApp}, the one copy also behind
+ * {@code examples/Bench.java}, with the lab's backlog, idle timeout and control channel.
  *
  * <p>Environment: {@code PORT}, {@code EVENTIDE_LOOPS} (default: one per available core).
  *
@@ -23,40 +23,14 @@ public final class EventideServer {
 
     /** @param args unused */
     public static void main(String[] args) {
-        int port = Workload.env("PORT", 8080);
-        int loops = Workload.env("EVENTIDE_LOOPS", Runtime.getRuntime().availableProcessors());
+        int port = Env.get("PORT", 8080);
+        int loops = Env.get("EVENTIDE_LOOPS", Runtime.getRuntime().availableProcessors());
         LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(loops));
-        HttpServer app = HttpServer.create(group, HttpOptions.defaults()
+        HttpServer app = HttpServer.create(group, HttpOptions.builder()
                 .tcp(TcpOptions.defaults().backlog(Workload.BACKLOG))
-                .timeouts(Duration.ofSeconds(10), Duration.ofSeconds(Workload.IDLE_TIMEOUT_SECONDS)));
-        Workload.Message message = new Workload.Message(Workload.HELLO);
-        app.get("/plaintext", (req, res) -> res.contentType("text/plain").end(Workload.HELLO_BYTES));
-        app.get("/json", (req, res) -> Json.send(res, message));
-        app.post("/echo", (req, res) -> {
-            String type = req.header("Content-Type");
-            res.contentType(type != null ? type : "application/octet-stream");
-            req.onData(chunk -> {
-                if (!res.write(chunk)) {
-                    req.pause();
-                }
-            });
-            res.onDrain(req::resume);
-            req.onEnd(res::end);
-        });
-        app.get("/delay", (req, res) -> {
-            long ms = Workload.parse(req.queryParam("ms"), 0);
-            req.loop().setTimeout(ms, () -> res.end(Workload.delayed(ms)));
-        });
-        app.get("/cpu", (req, res) -> {
-            int n = (int) Workload.parse(req.queryParam("n"), Workload.DEFAULT_CPU_N);
-            if ("1".equals(req.queryParam("offload"))) {
-                req.loop().offload(() -> Workload.cpu(n))
-                        .onSuccess(r -> res.end(Workload.cpuAnswer(n, r, "worker")))
-                        .onFailure(err -> res.sendError(503, "workers busy"));
-            } else {
-                res.end(Workload.cpuAnswer(n, Workload.cpu(n), "loop"));
-            }
-        });
+                .headerTimeout(Duration.ofSeconds(10)).keepAliveTimeout(Duration.ofSeconds(Workload.IDLE_TIMEOUT_SECONDS))
+                .build());
+        BenchApp.routes(app);
         app.listen("127.0.0.1", port).join(); // blocking-ok: main thread at startup
         ControlChannel.start("eventide-" + loops, app.port());
     }

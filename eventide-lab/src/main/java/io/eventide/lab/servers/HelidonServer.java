@@ -1,5 +1,6 @@
 package io.eventide.lab.servers;
 
+import io.eventide.demo.Workload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -32,7 +33,7 @@ public final class HelidonServer {
 
     /** @param args unused */
     public static void main(String[] args) {
-        int port = Workload.env("PORT", 8080);
+        int port = Env.get("PORT", 8080);
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)

@@ -1,5 +1,6 @@
 package io.eventide.lab.servers;
 
+import io.eventide.demo.Workload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,8 +40,8 @@ public final class JettyServer {
      * @throws Exception when Jetty does not start
      */
     public static void main(String[] args) throws Exception {
-        int port = Workload.env("PORT", 8080);
-        int threads = Workload.env("JETTY_THREADS", THREADS);
+        int port = Env.get("PORT", 8080);
+        int threads = Env.get("JETTY_THREADS", THREADS);
         QueuedThreadPool pool = new QueuedThreadPool(threads);
         pool.setName("jetty");
         Server server = new Server(pool);

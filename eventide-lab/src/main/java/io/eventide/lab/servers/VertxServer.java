@@ -1,5 +1,6 @@
 package io.eventide.lab.servers;
 
+import io.eventide.demo.Workload;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,8 +32,8 @@ public final class VertxServer extends VerticleBase {
 
     /** @param args unused */
     public static void main(String[] args) {
-        int port = Workload.env("PORT", 8080);
-        int instances = Workload.env("VERTX_INSTANCES", Runtime.getRuntime().availableProcessors());
+        int port = Env.get("PORT", 8080);
+        int instances = Env.get("VERTX_INSTANCES", Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
         vertx.deployVerticle(() -> new VertxServer(port), new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().join(); // blocking-ok: main thread at startup

@@ -5,7 +5,6 @@ import io.eventide.core.LoopOptions;
 import io.eventide.http.HttpOptions;
 import io.eventide.http.HttpServer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,11 +42,9 @@ final class FixedDelayServer implements AutoCloseable {
     @Override
     public void close() throws java.io.IOException {
         try {
-            server.close(Duration.ofSeconds(1)).get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            server.close(Duration.ofSeconds(1)).join(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
             throw new java.io.IOException("server did not close", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             group.close();
         }

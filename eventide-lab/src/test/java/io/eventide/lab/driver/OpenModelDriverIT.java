@@ -8,8 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The open-model driver against servers whose answer is known. The only timing assertions of the
- * lab's tests live here, because they are the point: the driver must measure what the server does.
+ * The open-model driver against servers whose answer is known. Only what holds however loaded the
+ * machine is is asserted (issue 18: these asserted wall-clock figures, such as a mean under 40 ms
+ * and a rate within 10%, which a busy CI machine breaks): counts follow from the schedule, which an
+ * open model keeps by intended send times; latencies have lower bounds (the server's own delay),
+ * never upper ones; Little's law is checked against the rate achieved, not the one asked for.
  */
 class OpenModelDriverIT {
 
@@ -24,13 +27,11 @@ class OpenModelDriverIT {
             assertThat(r.errors() + r.lost() + r.incomplete()).isZero();
             // 200/s for 3 s: about 600 requests measured, each at least the server's 20 ms.
             assertThat(r.latency().count()).isBetween(590L, 610L);
-            assertThat(r.latency().meanMs()).isBetween(20.0, 40.0);
+            assertThat(r.latency().meanMs()).isGreaterThanOrEqualTo(20.0);
             assertThat(r.latency().p50Ms()).isGreaterThanOrEqualTo(20.0);
-            // An open model keeps its rate: throughput within 10% of what was offered.
-            assertThat(r.achievedRps()).isCloseTo(200.0, within(20.0));
-            // Little's law: requests in the system = arrival rate x time in the system, within 10%;
+            // Little's law: requests in the system = throughput x time in the system, within 10%;
             // the left side is integrated over time, independently of the latency record.
-            double expected = 200 * r.latency().meanMs() / 1000;
+            double expected = r.achievedRps() * r.latency().meanMs() / 1000;
             assertThat(r.meanOutstanding()).isCloseTo(expected, within(expected * 0.10));
             // The mix follows its weights (3:1), reproducibly from the seed.
             long a = r.byLabel().get("a").count();
@@ -55,7 +56,6 @@ class OpenModelDriverIT {
             assertThat(r.latency().maxMs()).isGreaterThanOrEqualTo(290.0);
             assertThat(r.latency().p99Ms()).isGreaterThanOrEqualTo(200.0);
             assertThat(r.latency().p90Ms()).isGreaterThan(r.latency().p50Ms());
-            assertThat(r.achievedRps()).isCloseTo(100.0, within(10.0));
         }
     }
 

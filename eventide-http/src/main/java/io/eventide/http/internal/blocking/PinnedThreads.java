@@ -23,7 +23,8 @@ import jdk.jfr.consumer.RecordingStream;
  * that much after the fact; a thread that already finished is still found (the last
  * {@value #REMEMBERED} threads are remembered).
  *
- * <p>Threshold: {@code eventide.http.pinned-threshold-ms} (default 20 ms, JFR's own default).
+ * <p>Threshold: {@value #THRESHOLD_MS} ms, JFR's own default. (Configuration is read by the host's
+ * {@code HostConfig} only; the library reads no system properties.)
  * If JFR is not available in this runtime, detection is off and that is logged once.
  *
  * <p><b>Threading:</b> any thread registers; events are handled on the JFR stream's thread.
@@ -48,6 +49,9 @@ public final class PinnedThreads {
     private PinnedThreads() {
     }
 
+    /** Pinning shorter than this is not reported, in milliseconds. */
+    static final long THRESHOLD_MS = 20;
+
     /** Starts the JFR stream once per process. */
     public static void start() {
         if (!STARTED.compareAndSet(false, true)) {
@@ -56,7 +60,7 @@ public final class PinnedThreads {
         try {
             RecordingStream rs = new RecordingStream();
             rs.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ofMillis(
-                    Long.getLong("eventide.http.pinned-threshold-ms", 20))).withStackTrace();
+                    THRESHOLD_MS)).withStackTrace();
             rs.onEvent("jdk.VirtualThreadPinned", PinnedThreads::pinned);
             rs.setReuse(false);
             Thread t = new Thread(rs::start, "eventide-pinning-monitor");

@@ -5,6 +5,7 @@ import io.eventide.core.EventideException;
 import io.eventide.core.LoopClosedException;
 import io.eventide.core.Promise;
 import io.eventide.core.net.TcpOptions;
+import io.eventide.http.HttpLimits;
 import io.eventide.http.client.ClientOptions;
 import io.eventide.http.internal.codec.Http1Limits;
 import java.util.ArrayList;
@@ -36,9 +37,9 @@ public final class ClientPools {
     public ClientPools(ClientOptions options) {
         this.options = options;
         this.tcp = options.tcp().connectTimeout(options.connectTimeout());
-        this.limits = new Http1Limits(options.maxStatusLineBytes(), options.maxHeaderBytes(),
-                options.maxHeaderCount(), Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES,
-                Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
+        HttpLimits l = options.limits();
+        this.limits = new Http1Limits(l.maxStartLineBytes(), l.maxHeaderBytes(), l.maxHeaderCount(),
+                l.maxChunkLineBytes(), l.maxTrailerBytes());
     }
 
     /** Finds a connection for {@code req}: pooled, new, or after a wait. Loop thread of the request. */

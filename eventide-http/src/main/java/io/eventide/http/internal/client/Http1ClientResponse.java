@@ -38,6 +38,7 @@ public final class Http1ClientResponse implements ClientResponse {
 
     private final Http1ClientConnection connection;
     private final HttpResponseHead head;
+    private HttpHeaders headers;
     private final EventLoop loop;
     private final long defaultMaxBody;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -354,12 +355,15 @@ public final class Http1ClientResponse implements ClientResponse {
 
     @Override
     public HttpHeaders headers() {
-        return head.headers();
+        if (headers == null) {
+            headers = ResponseDecoder.toHeaders(head.fields());
+        }
+        return headers;
     }
 
     @Override
     public String header(String name) {
-        return head.headers().get(name);
+        return headers != null ? headers.get(name) : head.fields().get(name);
     }
 
     @Override

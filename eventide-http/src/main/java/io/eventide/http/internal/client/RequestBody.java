@@ -151,7 +151,9 @@ final class RequestBody {
         if (addAgent) {
             Http1ResponseEncoder.writeHeader(out, HttpHeaders.USER_AGENT, userAgent);
         }
-        Http1ResponseEncoder.writeHeaders(out, headers);
+        for (int i = 0; i < headers.size(); i++) {
+            Http1ResponseEncoder.writeHeader(out, headers.name(i), headers.value(i));
+        }
         if (addLength) {
             Http1ResponseEncoder.writeContentLength(out, length);
         } else if (framing == CHUNKED) {

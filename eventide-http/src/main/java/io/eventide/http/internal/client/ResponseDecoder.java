@@ -3,6 +3,7 @@ package io.eventide.http.internal.client;
 import io.eventide.http.HttpHeaders;
 import io.eventide.http.internal.codec.ChunkedDecoder;
 import io.eventide.http.internal.codec.ContentLengthDecoder;
+import io.eventide.http.internal.codec.Fields;
 import io.eventide.http.internal.codec.Http1Limits;
 import io.eventide.http.internal.codec.Http1ResponseParser;
 import io.eventide.http.internal.codec.HttpResponseHead;
@@ -42,7 +43,7 @@ final class ResponseDecoder {
     private boolean headRequest;
     private HttpResponseHead head;
     private ByteBuffer data;
-    private HttpHeaders trailers;
+    private Fields trailers;
     private String error;
     private long received;
 
@@ -214,10 +215,16 @@ final class ResponseDecoder {
     }
 
     HttpHeaders trailers() {
-        if (trailers == null) {
-            trailers = new HttpHeaders(1);
+        return toHeaders(trailers == null ? Fields.EMPTY : trailers);
+    }
+
+    /** {@return the API's map of the codec's {@code fields}} */
+    static HttpHeaders toHeaders(Fields fields) {
+        HttpHeaders h = new HttpHeaders(Math.max(1, fields.size()));
+        for (int i = 0; i < fields.size(); i++) {
+            h.add(fields.name(i), fields.value(i));
         }
-        return trailers;
+        return h;
     }
 
     String error() {

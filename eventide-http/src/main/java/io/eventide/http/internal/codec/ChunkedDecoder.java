@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -63,14 +61,9 @@ public final class ChunkedDecoder {
     private long remaining;
     private int lineBytes;
     private ByteBuffer data;
-    private HttpHeaders trailers;
+    private Fields trailers;
     private int errorStatus;
     private String errorReason;
-
-    /** Creates a decoder with {@link Http1Limits#defaults()}. */
-    public ChunkedDecoder() {
-        this(Http1Limits.defaults());
-    }
 
     /**
      * Creates a decoder.
@@ -225,7 +218,7 @@ public final class ChunkedDecoder {
             fail(trailerScanner.errorStatus(), trailerScanner.errorReason());
             return Result.ERROR;
         }
-        trailers = FieldBlock.decode(trailerReader.window(), trailerReader.windowBase(),
+        trailers = Fields.copyOf(trailerReader.window(), trailerReader.windowBase(),
                 trailerScanner.layout());
         state = ENDED;
         return Result.END;
@@ -244,14 +237,11 @@ public final class ChunkedDecoder {
      *
      * @throws IllegalStateException before {@code END}
      */
-    public HttpHeaders trailers() {
+    public Fields trailers() {
         if (state != ENDED) {
             throw new IllegalStateException("chunked body not complete");
         }
-        if (trailers == null) {
-            trailers = new HttpHeaders(1);
-        }
-        return trailers;
+        return trailers == null ? Fields.EMPTY : trailers;
     }
 
     /** {@return the HTTP status to answer a malformed body with (400 or 431), or 0} */

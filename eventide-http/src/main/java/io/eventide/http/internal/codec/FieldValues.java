@@ -54,6 +54,70 @@ final class FieldValues {
         return value;
     }
 
+    /**
+     * Checks {@code Host = uri-host [ ":" port ]} (RFC 9112 §3.2, RFC 3986 §3.2.2 and §3.2.3): an
+     * IP-literal in brackets, or a reg-name of unreserved, percent-encoded and sub-delim
+     * characters (which covers IPv4 addresses), then an optional colon and digits. An empty value
+     * is valid (a target without an authority). Issue 9, defect 3: {@code Host: a b} was accepted.
+     *
+     * @return whether the value is a valid Host
+     */
+    static boolean isValidHost(byte[] b, int off, int end) {
+        int i = off;
+        if (i < end && b[i] == '[') {
+            int close = i + 1;
+            while (close < end && b[close] != ']') {
+                if (!isIpLiteralChar(b[close])) {
+                    return false;
+                }
+                close++;
+            }
+            if (close == end || close == i + 1) {
+                return false;
+            }
+            i = close + 1;
+        } else {
+            while (i < end && b[i] != ':') {
+                if (b[i] == '%') {
+                    if (i + 2 >= end || !HttpChars.isHexDigit(b[i + 1]) || !HttpChars.isHexDigit(b[i + 2])) {
+                        return false;
+                    }
+                    i += 3;
+                    continue;
+                }
+                if (!isRegNameChar(b[i])) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        if (i == end) {
+            return true;
+        }
+        if (b[i] != ':') {
+            return false;
+        }
+        for (i++; i < end; i++) {
+            if (!HttpChars.isDigit(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** unreserved / sub-delims (RFC 3986 §2.2, §2.3). */
+    private static boolean isRegNameChar(byte c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || HttpChars.isDigit(c)
+                || c == '-' || c == '.' || c == '_' || c == '~'
+                || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')'
+                || c == '*' || c == '+' || c == ',' || c == ';' || c == '=';
+    }
+
+    /** Inside brackets: IPv6address and IPvFuture use hex digits, dots, colons and reg-name chars. */
+    private static boolean isIpLiteralChar(byte c) {
+        return isRegNameChar(c) || c == ':';
+    }
+
     /** {@return the {@link #CLOSE}, {@link #KEEP_ALIVE} and {@link #UPGRADE} tokens present} */
     static int connectionTokens(byte[] b, int off, int end) {
         int tokens = 0;

@@ -48,6 +48,8 @@ final class Http1HeadScanner {
     private int targetStart;
     private int targetEnd;
     private int queryIndex;
+    /** Whether the request line's method, once complete, is {@code HEAD}: error answers then have no body. */
+    private boolean headMethod;
     private int nameStart;
     private int nameEnd;
     private int valueStart;
@@ -59,12 +61,13 @@ final class Http1HeadScanner {
     Http1HeadScanner(Http1Limits limits, boolean trailers) {
         this.trailers = trailers;
         this.maxBytes = trailers ? limits.maxTrailerBytes() : limits.maxHeaderBytes();
-        this.maxLine = limits.maxRequestLineBytes();
+        this.maxLine = limits.maxStartLineBytes();
         this.maxFields = limits.maxHeaderCount();
         reset();
     }
 
     void reset() {
+        headMethod = false;
         state = trailers ? FIELD_START : METHOD;
         pos = 0;
         queryIndex = -1;
@@ -152,6 +155,7 @@ final class Http1HeadScanner {
                 || b[m] != ' ' || b[k] != ' ' || !HttpChars.isHttp1LineEnd(b, v)) {
             return method(b, base, i, end);
         }
+        headMethod = isHead(b, i, m);
         layout.requestLine(m - base, t - base, k - base, query < 0 ? -1 : query - base, b[v + 7] - '0');
         state = FIELD_START;
         return v + 10;
@@ -193,6 +197,15 @@ final class Http1HeadScanner {
         return cr + 2;
     }
 
+    private static boolean isHead(byte[] b, int from, int to) {
+        return to - from == 4 && b[from] == 'H' && b[from + 1] == 'E' && b[from + 2] == 'A' && b[from + 3] == 'D';
+    }
+
+    /** {@return whether the method of the request line, as far as it was read, is {@code HEAD}} */
+    boolean headMethod() {
+        return headMethod;
+    }
+
     private int method(byte[] b, int base, int i, int end) {
         int stop = Math.min(end, base + maxLine);
         while (i < stop && HttpChars.isTchar(b[i])) {
@@ -205,6 +218,7 @@ final class Http1HeadScanner {
         if (b[i] != ' ' || i == base) {
             return fail(400, "invalid method", i);
         }
+        headMethod = isHead(b, base, i);
         state = TARGET_START;
         return i + 1;
     }

@@ -51,11 +51,6 @@ public final class Http1RequestParser {
     private Result result = Result.NEED_MORE;
     private HttpRequestHead head;
 
-    /** Creates a parser with {@link Http1Limits#defaults()}. */
-    public Http1RequestParser() {
-        this(Http1Limits.defaults());
-    }
-
     /**
      * Creates a parser.
      *
@@ -129,6 +124,15 @@ public final class Http1RequestParser {
      */
     public boolean inProgress() {
         return result == Result.NEED_MORE && reader.inProgress();
+    }
+
+    /**
+     * {@return whether the request's method was read and is {@code HEAD}}, also when the head then
+     * failed or is incomplete: the answer to it, an error included, carries no body (RFC 9110
+     * §9.3.2)
+     */
+    public boolean isHeadRequest() {
+        return scanner.headMethod();
     }
 
     /** {@return the limits this parser enforces} */

@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -89,18 +87,6 @@ public final class Http1ResponseEncoder {
     }
 
     /**
-     * Writes every field of {@code headers} in order, as by {@link #writeHeader}.
-     *
-     * @param out destination
-     * @param headers the fields
-     */
-    public static void writeHeaders(ByteBuffer out, HttpHeaders headers) {
-        for (int i = 0; i < headers.size(); i++) {
-            writeHeader(out, headers.name(i), headers.value(i));
-        }
-    }
-
-    /**
      * Writes {@code Content-Length: <length> CRLF}.
      *
      * @param out destination
@@ -152,17 +138,13 @@ public final class Http1ResponseEncoder {
     }
 
     /**
-     * Ends a chunked body: {@code 0 CRLF}, the trailer fields, then the final CRLF.
+     * Starts the end of a chunked body: {@code 0 CRLF}; then write the trailer fields with
+     * {@link #writeHeader}, and the final CRLF with {@link #writeEndOfHead}.
      *
      * @param out destination
-     * @param trailers trailer fields, or {@code null} for none
      */
-    public static void writeLastChunk(ByteBuffer out, HttpHeaders trailers) {
+    public static void writeLastChunk(ByteBuffer out) {
         out.put(LAST_CHUNK);
-        if (trailers != null) {
-            writeHeaders(out, trailers);
-        }
-        out.put(CRLF);
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,7 +36,7 @@ import java.util.Objects;
  * <table>
  *   <caption>Limits (from {@link Http1Limits})</caption>
  *   <tr><th>limit</th><th>bounds</th></tr>
- *   <tr><td>{@code maxRequestLineBytes}</td><td>the status line, CRLF excluded
+ *   <tr><td>{@code maxStartLineBytes}</td><td>the status line, CRLF excluded
  *       (reported as {@code max-status-line-bytes})</td></tr>
  *   <tr><td>{@code maxHeaderBytes}</td><td>the field lines and the final empty line</td></tr>
  *   <tr><td>{@code maxHeaderCount}</td><td>the number of field lines</td></tr>
@@ -82,11 +80,6 @@ public final class Http1ResponseParser {
     private HttpResponseHead head;
     private String errorReason;
 
-    /** Creates a parser with {@link Http1Limits#defaults()}. */
-    public Http1ResponseParser() {
-        this(Http1Limits.defaults());
-    }
-
     /**
      * Creates a parser.
      *
@@ -95,7 +88,7 @@ public final class Http1ResponseParser {
     public Http1ResponseParser(Http1Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         // The field section is scanned like a trailer section, bounded by the header limits.
-        Http1Limits fields = new Http1Limits(limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
+        Http1Limits fields = new Http1Limits(limits.maxStartLineBytes(), limits.maxHeaderBytes(),
                 limits.maxHeaderCount(), limits.maxChunkLineBytes(), limits.maxHeaderBytes());
         this.scanner = new Http1HeadScanner(fields, true);
         this.reader = new Http1HeadReader(scanner, false, limits.maxHeaderBytes());
@@ -132,8 +125,8 @@ public final class Http1ResponseParser {
     private boolean statusLine(ByteBuffer in) {
         while (in.hasRemaining()) {
             byte c = in.get();
-            if (state < LINE_LF && c != '\r' && ++lineBytes > limits.maxRequestLineBytes()) {
-                return fail("status line exceeds max-status-line-bytes (" + limits.maxRequestLineBytes() + ")");
+            if (state < LINE_LF && c != '\r' && ++lineBytes > limits.maxStartLineBytes()) {
+                return fail("status line exceeds max-status-line-bytes (" + limits.maxStartLineBytes() + ")");
             }
             boolean ok = switch (state) {
                 case VERSION -> version(c);
@@ -222,15 +215,12 @@ public final class Http1ResponseParser {
 
     private HttpResponseHead build(byte[] b, int base) {
         ResponseFields f = new ResponseFields();
-        HttpHeaders headers = new HttpHeaders(scanner.fieldCount());
         for (int i = 0; i < scanner.fieldCount(); i++) {
             int nameStart = base + scanner.nameStart(i);
             int nameEnd = base + scanner.nameEnd(i);
             int valueStart = base + scanner.valueStart(i);
             int valueEnd = base + scanner.valueEnd(i);
             int id = KnownNames.headerId(b, nameStart, nameEnd - nameStart);
-            headers.add(id >= 0 ? KnownNames.headerName(id) : latin1(b, nameStart, nameEnd),
-                    latin1(b, valueStart, valueEnd));
             String error = f.add(id, b, valueStart, valueEnd);
             if (error != null) {
                 fail(error);
@@ -243,7 +233,8 @@ public final class Http1ResponseParser {
             return null;
         }
         HttpVersion version = minor == 1 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        return new HttpResponseHead(status, reasonPhrase(), version, headers, f.contentLength,
+        return new HttpResponseHead(status, reasonPhrase(), version, Fields.copyOf(b, base, scanner.layout()),
+                f.contentLength,
                 f.codings != 0, f.keepAlive(minor));
     }
 

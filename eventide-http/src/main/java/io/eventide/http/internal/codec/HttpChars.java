@@ -113,6 +113,10 @@ final class HttpChars {
         return b == ' ' || b == '\t';
     }
 
+    static boolean isHexDigit(byte b) {
+        return isDigit(b) || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+
     static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
     }

@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 /**
  * A parsed request head (RFC 9112 §3 and §5): request line, header fields, and the framing the
  * parser derived from them (RFC 9112 §6.3), so the connection never re-reads framing fields.
@@ -14,7 +12,7 @@ import io.eventide.http.HttpHeaders;
  * </ol>
  *
  * <p><b>Threading:</b> not thread-safe; one instance per connection, used by its loop only. The
- * strings are immutable; the {@link #headers()} map is mutable and loop-confined.
+ * strings and the {@link #fields()} are immutable.
  */
 public final class HttpRequestHead {
     private final String method;
@@ -22,8 +20,7 @@ public final class HttpRequestHead {
     private final String path;
     private final String query;
     private final HttpVersion version;
-    private FieldBlock fields;
-    private HttpHeaders headers;
+    private final Fields fields;
     private final long contentLength;
     private final int flags;
 
@@ -33,7 +30,7 @@ public final class HttpRequestHead {
     static final int UPGRADE = 8;
 
     HttpRequestHead(String method, String target, String path, String query, HttpVersion version,
-                    FieldBlock fields, long contentLength, int flags) {
+                    Fields fields, long contentLength, int flags) {
         this.method = method;
         this.target = target;
         this.path = path;
@@ -74,15 +71,11 @@ public final class HttpRequestHead {
     }
 
     /**
-     * {@return the header fields in the order received}: decoded into strings on the first call,
-     * so a handler that never looks pays nothing for them
+     * {@return the header fields in the order received}: strings are made when asked for, so a
+     * handler that never looks pays nothing for them
      */
-    public HttpHeaders headers() {
-        if (headers == null) {
-            headers = fields.toHeaders();
-            fields = null;
-        }
-        return headers;
+    public Fields fields() {
+        return fields;
     }
 
     /** {@return the {@code Content-Length}, or -1 if absent (always -1 when chunked)} */

@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 /**
  * A parsed response head (RFC 9112 §4 and §5): status line, header fields, and the framing the
  * parser derived from them, so the client never re-reads framing fields.
@@ -16,24 +14,23 @@ import io.eventide.http.HttpHeaders;
  *       connection, which therefore cannot be reused.</li>
  * </ol>
  *
- * <p><b>Threading:</b> not thread-safe; the strings are immutable, the {@link #headers()} map is
- * mutable and loop-confined.
+ * <p><b>Threading:</b> immutable; any thread.
  */
 public final class HttpResponseHead {
     private final int status;
     private final String reason;
     private final HttpVersion version;
-    private final HttpHeaders headers;
+    private final Fields fields;
     private final long contentLength;
     private final boolean chunked;
     private final boolean keepAlive;
 
-    HttpResponseHead(int status, String reason, HttpVersion version, HttpHeaders headers,
+    HttpResponseHead(int status, String reason, HttpVersion version, Fields fields,
                      long contentLength, boolean chunked, boolean keepAlive) {
         this.status = status;
         this.reason = reason;
         this.version = version;
-        this.headers = headers;
+        this.fields = fields;
         this.contentLength = contentLength;
         this.chunked = chunked;
         this.keepAlive = keepAlive;
@@ -55,8 +52,8 @@ public final class HttpResponseHead {
     }
 
     /** {@return the header fields, in the order received} */
-    public HttpHeaders headers() {
-        return headers;
+    public Fields fields() {
+        return fields;
     }
 
     /** {@return the {@code Content-Length}, or -1 if absent} */
@@ -99,6 +96,6 @@ public final class HttpResponseHead {
 
     @Override
     public String toString() {
-        return version.text() + " " + status + " " + reason + " " + headers;
+        return version.text() + " " + status + " " + reason + " " + fields;
     }
 }

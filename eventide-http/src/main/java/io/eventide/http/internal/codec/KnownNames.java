@@ -1,7 +1,5 @@
 package io.eventide.http.internal.codec;
 
-import io.eventide.http.HttpHeaders;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,17 +21,17 @@ final class KnownNames {
     static final int UPGRADE = 5;
 
     private static final String[] HEADERS = {
-        HttpHeaders.HOST, HttpHeaders.CONTENT_LENGTH, HttpHeaders.TRANSFER_ENCODING,
-        HttpHeaders.CONNECTION, HttpHeaders.EXPECT, HttpHeaders.UPGRADE,
-        HttpHeaders.ACCEPT, HttpHeaders.ACCEPT_ENCODING, HttpHeaders.ACCEPT_LANGUAGE,
-        HttpHeaders.AUTHORIZATION, HttpHeaders.CACHE_CONTROL, HttpHeaders.CONTENT_ENCODING,
-        HttpHeaders.CONTENT_TYPE, HttpHeaders.COOKIE, HttpHeaders.DATE,
-        HttpHeaders.IF_MODIFIED_SINCE, HttpHeaders.IF_NONE_MATCH, HttpHeaders.KEEP_ALIVE,
-        HttpHeaders.ORIGIN, HttpHeaders.RANGE, HttpHeaders.REFERER,
-        HttpHeaders.SEC_WEBSOCKET_EXTENSIONS, HttpHeaders.SEC_WEBSOCKET_KEY,
-        HttpHeaders.SEC_WEBSOCKET_PROTOCOL, HttpHeaders.SEC_WEBSOCKET_VERSION, HttpHeaders.TE,
-        HttpHeaders.TRAILER, HttpHeaders.USER_AGENT, HttpHeaders.X_FORWARDED_FOR,
-        HttpHeaders.X_FORWARDED_PROTO, "Pragma", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
+        "Host", "Content-Length", "Transfer-Encoding",
+        "Connection", "Expect", "Upgrade",
+        "Accept", "Accept-Encoding", "Accept-Language",
+        "Authorization", "Cache-Control", "Content-Encoding",
+        "Content-Type", "Cookie", "Date",
+        "If-Modified-Since", "If-None-Match", "Keep-Alive",
+        "Origin", "Range", "Referer",
+        "Sec-WebSocket-Extensions", "Sec-WebSocket-Key",
+        "Sec-WebSocket-Protocol", "Sec-WebSocket-Version", "TE",
+        "Trailer", "User-Agent", "X-Forwarded-For",
+        "X-Forwarded-Proto", "Pragma", "Sec-Fetch-Dest", "Sec-Fetch-Mode",
         "Sec-Fetch-Site", "Sec-Fetch-User", "Upgrade-Insecure-Requests", "X-Requested-With",
         "DNT", "Priority", "Forwarded", "X-Real-IP", "Content-Disposition", "If-Match",
         "If-Unmodified-Since", "If-Range", "Proxy-Connection", "Via",

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Turns a completed, scanned request head into a {@link HttpRequestHead}. The request line
  * becomes strings (every handler needs it; known methods are interned constants); framing fields
  * are read straight from the bytes (RFC 9112 §6.3); the field lines are copied in one piece and
- * become strings only when a handler asks for them (see {@link FieldBlock}). Checks that need
+ * become strings only when a handler asks for them (see {@link Fields}). Checks that need
  * the whole head (Host, Content-Length against Transfer-Encoding) run here; a failure is recorded
  * on the scanner, so the parser reports it like any other error.
  *
@@ -65,7 +65,7 @@ final class RequestHeadBuilder {
             return null;
         }
         return new HttpRequestHead(method, target.raw(), target.path(), target.query(), version,
-                FieldBlock.copyOf(b, base, layout), contentLength, flags(version));
+                Fields.copyOf(b, base, layout), contentLength, flags(version));
     }
 
     private void begin(byte[] bytes, int headBase) {
@@ -86,7 +86,12 @@ final class RequestHeadBuilder {
         int valueStart = base + layout.valueStart(field);
         int valueEnd = base + layout.valueEnd(field);
         switch (KnownNames.framingId(b, nameStart, nameLength)) {
-            case KnownNames.HOST -> hosts++;
+            case KnownNames.HOST -> {
+                hosts++;
+                if (!FieldValues.isValidHost(b, valueStart, valueEnd)) {
+                    return reject(400, "invalid Host header");
+                }
+            }
             case KnownNames.CONTENT_LENGTH -> {
                 return contentLength(valueStart, valueEnd);
             }

@@ -3,7 +3,6 @@ package io.eventide.http.internal.multipart;
 import io.eventide.core.OverloadException;
 import io.eventide.core.Promise;
 import io.eventide.http.HttpException;
-import io.eventide.http.HttpRequest;
 import io.eventide.http.MultipartOptions;
 import io.eventide.http.MultipartResult;
 import io.eventide.http.UploadedFile;
@@ -37,7 +36,7 @@ import java.util.Map;
 public final class UploadSession implements MultipartParser.Listener {
     private static final System.Logger LOG = System.getLogger("io.eventide.http");
 
-    private final HttpRequest req;
+    private final BodySource req;
     private final MultipartOptions options;
     private final Promise<MultipartResult> promise;
     private final MultipartParser parser;
@@ -59,7 +58,7 @@ public final class UploadSession implements MultipartParser.Listener {
      * @param boundary the validated boundary
      * @param promise settled with the result
      */
-    public UploadSession(HttpRequest req, MultipartOptions options, String boundary, Promise<MultipartResult> promise) {
+    public UploadSession(BodySource req, MultipartOptions options, String boundary, Promise<MultipartResult> promise) {
         this.req = req;
         this.options = options;
         this.promise = promise;

@@ -53,7 +53,7 @@ public final class FrameDecoder {
 
     private final boolean expectMasked;
     private final boolean rsv1Allowed;
-    private final Listener listener;
+    private Listener listener;
     private final byte[] head = new byte[14];
     private int headLen;
     private int headNeed = 2;
@@ -89,8 +89,26 @@ public final class FrameDecoder {
                 result = r; // unless the listener called stop() meanwhile
             }
         }
-        in.position(in.limit());
+        if (result <= OK) {
+            in.position(in.limit());
+        } // else: a close code; what follows is left for drainWith
         return result;
+    }
+
+    /**
+     * Goes on parsing frames with {@code next} after the listener failed a message (too big, bad
+     * UTF-8, ...): the frame stream itself is intact, so the peer's close frame can still be found
+     * while the rest of its message is dropped. Not after a framing error ({@link #reason()} set):
+     * then nothing that follows can be parsed.
+     *
+     * @param next receives the frames from here on
+     */
+    public void drainWith(Listener next) {
+        if (reason != null) {
+            throw new IllegalStateException("the frame stream is broken (" + reason + "): nothing to drain");
+        }
+        listener = next;
+        result = OK;
     }
 
     /** Stops decoding for good: what follows is discarded (after a close, or a failure). */
@@ -174,15 +192,14 @@ public final class FrameDecoder {
         int b0 = head[0] & 0xff;
         headLen = 0;
         headNeed = 2;
+        // The payload state is set before the listener runs: if it refuses the frame, a drain
+        // (drainWith) goes on from exactly here.
+        inPayload = length > 0;
         int r = listener.frameStart(b0 & 0x0f, (b0 & 0x80) != 0, (b0 & 0x40) != 0, length);
         if (r != OK) {
             return r;
         }
-        if (length == 0) {
-            return listener.frameEnd();
-        }
-        inPayload = true;
-        return OK;
+        return length == 0 ? listener.frameEnd() : OK;
     }
 
     private int payload(ByteBuffer in) {

@@ -29,7 +29,7 @@ final class KeepAlive {
     }
 
     void start() {
-        if (!interval.isZero()) {
+        if (ticker == null && !interval.isZero()) {
             ticker = loop.setInterval(interval, this::tick);
         }
     }

@@ -1,7 +1,6 @@
 package io.eventide.http.internal.websocket;
 
 import io.eventide.http.HttpHeaders;
-import io.eventide.http.HttpRequest;
 import io.eventide.http.websocket.WebSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,6 +17,7 @@ import java.util.Locale;
  *   <caption>Checks, in order</caption>
  *   <tr><th>condition</th><th>answer</th></tr>
  *   <tr><td>method other than GET</td><td>405</td></tr>
+ *   <tr><td>a body (Content-Length or chunked; issue 9, defect 4)</td><td>400</td></tr>
  *   <tr><td>HTTP/1.0</td><td>400</td></tr>
  *   <tr><td>no {@code Upgrade: websocket}</td><td>426 with {@code Upgrade: websocket}</td></tr>
  *   <tr><td>{@code Connection} without the {@code upgrade} token</td><td>400</td></tr>
@@ -50,12 +50,16 @@ public final class ServerHandshake {
         }
     }
 
+    /** What the handshake looks at in the upgrade request. */
+    public record Request(String method, String version, HttpHeaders headers, boolean hasBody) {
+    }
+
     /**
      * @param req the upgrade request
      * @param options server settings
      * @return the outcome
      */
-    public static Result negotiate(HttpRequest req, WebSocketOptions options) {
+    public static Result negotiate(Request req, WebSocketOptions options) {
         Result bad = check(req, options);
         if (bad != null) {
             return bad;
@@ -63,7 +67,7 @@ public final class ServerHandshake {
         HttpHeaders h = new HttpHeaders(6);
         h.set(HttpHeaders.UPGRADE, "websocket");
         h.set(HttpHeaders.CONNECTION, "Upgrade");
-        h.set(HttpHeaders.SEC_WEBSOCKET_ACCEPT, accept(req.header(HttpHeaders.SEC_WEBSOCKET_KEY).trim()));
+        h.set(HttpHeaders.SEC_WEBSOCKET_ACCEPT, accept(req.headers().get(HttpHeaders.SEC_WEBSOCKET_KEY).trim()));
         String protocol = pickSubprotocol(req.headers().getAll(HttpHeaders.SEC_WEBSOCKET_PROTOCOL), options.subprotocols());
         if (protocol != null) {
             h.set(HttpHeaders.SEC_WEBSOCKET_PROTOCOL, protocol);
@@ -79,11 +83,15 @@ public final class ServerHandshake {
         return new Result(101, null, h, protocol, deflate);
     }
 
-    private static Result check(HttpRequest req, WebSocketOptions options) {
+    private static Result check(Request req, WebSocketOptions options) {
         if (!req.method().equals("GET")) {
             Result r = Result.error(405, "WebSocket upgrades use GET");
             r.headers().set("Allow", "GET");
             return r;
+        }
+        if (req.hasBody()) {
+            // Its bytes would otherwise be taken for frames, or for a next request: a desync.
+            return Result.error(400, "a WebSocket upgrade request must not carry a body");
         }
         if (!"HTTP/1.1".equals(req.version())) {
             return Result.error(400, "WebSocket needs HTTP/1.1");
@@ -107,7 +115,7 @@ public final class ServerHandshake {
         if (keys.size() != 1 || !validKey(keys.get(0).trim())) {
             return Result.error(400, "Sec-WebSocket-Key must be the base64 of 16 bytes");
         }
-        if (!options.originCheck().test(req.header(HttpHeaders.ORIGIN))) {
+        if (!options.originCheck().test(req.headers().get(HttpHeaders.ORIGIN))) {
             return Result.error(403, "origin not allowed");
         }
         return null;

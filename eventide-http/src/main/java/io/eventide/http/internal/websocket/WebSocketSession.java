@@ -6,7 +6,7 @@ import io.eventide.core.EventideException;
 import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
 import io.eventide.http.OverflowPolicy;
-import io.eventide.http.internal.fanout.FanoutSink;
+import io.eventide.http.spi.SharedWriter;
 import io.eventide.http.websocket.WebSocket;
 import io.eventide.http.websocket.WebSocketOptions;
 import java.net.InetSocketAddress;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading:</b> loop-confined (checked on every public entry point).
  */
-public final class WebSocketSession implements WebSocket, MessageAssembler.Events, FanoutSink {
+public final class WebSocketSession implements WebSocket, MessageAssembler.Events, SharedWriter {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -108,6 +108,8 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
         if (r > 0) {
             String why = decoder.reason() != null ? decoder.reason() : assembler.reason();
             fail(r, why);
+            decoder.decode(buf); // the rest of this read: drained (looking for the close), or dropped
+            buf.position(buf.limit());
         }
     }
 
@@ -176,7 +178,7 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
     }
 
     @Override
-    public boolean sendShared(ByteBuffer encodedFrame) {
+    public boolean writeShared(ByteBuffer encodedFrame) {
         checkLoop();
         if (client) {
             throw new IllegalStateException("a client must mask each frame: shared frames are for servers");
@@ -256,6 +258,26 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
     }
 
     @Override
+    public void pause() {
+        checkLoop();
+        if (state == OPEN && !conn.isPaused()) {
+            keepAlive.stop(); // a pong could not be read while paused: do not time the peer out
+            conn.pause();
+        }
+    }
+
+    @Override
+    public void resume() {
+        checkLoop();
+        if (conn.isPaused() && !conn.isClosed()) {
+            conn.resume();
+            if (state == OPEN) {
+                keepAlive.start();
+            }
+        }
+    }
+
+    @Override
     public void closeReceived(int code, String reason) {
         closeReceived = true;
         closeCode = code;
@@ -274,10 +296,17 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
         }
     }
 
-    /** §7.1.7 Fail the WebSocket Connection: send the code, stop reading, close once flushed. */
+    /**
+     * §7.1.7 Fail the WebSocket Connection: send the code, then our FIN, and keep reading until the
+     * peer's close frame (or FIN), at most the close timeout. Closing at once with the peer still
+     * sending (a message over the limit) would leave unread bytes, and the kernel would answer
+     * them with a reset that can destroy our close frame: the peer saw 1006, not 1009 (issue 9,
+     * defect 7). After a message-level failure the frames still parse, so the rest of the
+     * message is dropped frame by frame; after a framing error the bytes are dropped unread.
+     */
     private void fail(int code, String reason) {
-        decoder.stop();
         if (state != OPEN) {
+            decoder.stop();
             return;
         }
         state = CLOSING;
@@ -285,8 +314,48 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
         closeReason = reason == null ? "" : reason;
         keepAlive.stop();
         writer.control(Frames.CLOSE, FrameEncoder.closePayload(code, Frames.truncateReason(closeReason)));
-        conn.close();
+        if (decoder.reason() == null) {
+            decoder.drainWith(new Drain());
+        } else {
+            decoder.stop();
+        }
+        conn.end();
         armCloseTimer(); // a peer that reads nothing would hold the flush, and our memory, forever
+    }
+
+    /** After a failure: drops every frame but the peer's close, which ends the connection. */
+    private final class Drain implements FrameDecoder.Listener {
+        private final byte[] control = new byte[Frames.MAX_CONTROL_PAYLOAD];
+        private int opcode = -1; // the frame in progress when the failure came: not a close
+        private int length;
+
+        @Override
+        public int frameStart(int op, boolean fin, boolean rsv1, long payloadLength) {
+            opcode = op;
+            length = 0;
+            return FrameDecoder.OK;
+        }
+
+        @Override
+        public int framePayload(ByteBuffer chunk) {
+            if (opcode == Frames.CLOSE) {
+                int n = Math.min(chunk.remaining(), control.length - length);
+                chunk.get(control, length, n);
+                length += n;
+            }
+            chunk.position(chunk.limit());
+            return FrameDecoder.OK;
+        }
+
+        @Override
+        public int frameEnd() {
+            if (opcode != Frames.CLOSE) {
+                return FrameDecoder.OK;
+            }
+            int code = length >= 2 ? ((control[0] & 0xff) << 8) | (control[1] & 0xff) : NO_STATUS;
+            closeReceived(code, "");
+            return FrameDecoder.STOP;
+        }
     }
 
     private void armCloseTimer() {
@@ -379,9 +448,10 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
         return dropped;
     }
 
-    /** @return whether this is the server side (it may take shared, unmasked frames) */
-    public boolean isServer() {
-        return !client;
+    /** A server takes shared, unmasked frames; a client masks every frame and takes none. */
+    @Override
+    public Format sharedFormat() {
+        return client ? Format.NONE : Format.WEBSOCKET_TEXT_FRAME;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventide.http.internal.client.ResponseDecoder.Event;
 import io.eventide.http.internal.codec.Http1Limits;
+import io.eventide.http.internal.codec.TestLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class ResponseDecoderTest {
 
     /** Feeds {@code response} whole and describes the events, the body and what was left over. */
     private static String decode(String response, boolean headRequest, boolean endOfInput) {
-        ResponseDecoder d = new ResponseDecoder(Http1Limits.defaults());
+        ResponseDecoder d = new ResponseDecoder(TestLimits.DEFAULTS);
         d.reset(headRequest);
         ByteBuffer in = ByteBuffer.wrap(response.getBytes(StandardCharsets.ISO_8859_1));
         StringBuilder out = new StringBuilder();

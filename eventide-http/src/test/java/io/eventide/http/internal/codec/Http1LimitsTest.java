@@ -71,13 +71,13 @@ class Http1LimitsTest {
     @Test
     void rejectsNonPositiveLimitsNamingTheKnob() {
         assertThatThrownBy(() -> new Http1Limits(0, 1, 1, 1, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-request-line-bytes");
-        assertThat(Http1Limits.defaults().maxHeaderBytes()).isEqualTo(Http1Limits.DEFAULT_MAX_HEADER_BYTES);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-start-line-bytes");
+        assertThat(TestLimits.DEFAULTS.maxHeaderBytes()).isEqualTo(io.eventide.http.HttpLimits.DEFAULT_MAX_HEADER_BYTES);
     }
 
     private static String feed(String request, int pieceSize) {
         byte[] bytes = Feeds.bytes(request);
-        Http1RequestParser parser = new Http1RequestParser();
+        Http1RequestParser parser = new Http1RequestParser(TestLimits.DEFAULTS);
         for (int from = 0; from < bytes.length; from += pieceSize) {
             ByteBuffer in = ByteBuffer.allocateDirect(Math.min(pieceSize, bytes.length - from));
             in.put(bytes, from, in.capacity()).flip();

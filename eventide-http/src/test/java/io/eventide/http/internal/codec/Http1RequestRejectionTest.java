@@ -75,7 +75,18 @@ class Http1RequestRejectionTest {
                 bad("GET / HTTP/1.1\r\n" + HOST + "X: a\u007fb\r\n\r\n", 400, "invalid header value"),
                 bad("GET / HTTP/1.1\r\n" + HOST + "X: a\u001bb\r\n\r\n", 400, "invalid header value"),
                 bad("GET / HTTP/1.1\r\n\r\n", 400, "missing Host header"),
-                bad("GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", 400, "more than one Host header"));
+                bad("GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", 400, "more than one Host header"),
+                // Issue 9, defect 3: Host = uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2).
+                bad("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: a\tb\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: a:1:2\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n", 400, "invalid Host header"),
+                bad("GET / HTTP/1.1\r\nHost: \"a\"\r\n\r\n", 400, "invalid Host header"));
     }
 
     /** Content-Length (RFC 9110 §8.6, RFC 9112 §6.3). */

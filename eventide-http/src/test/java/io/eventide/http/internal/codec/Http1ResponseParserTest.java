@@ -26,7 +26,7 @@ class Http1ResponseParserTest {
 
     @Test
     void registeredReasonPhrasesAreInterned() {
-        Http1ResponseParser p = new Http1ResponseParser();
+        Http1ResponseParser p = new Http1ResponseParser(TestLimits.DEFAULTS);
         assertThat(p.parse(ByteBuffer.wrap(Feeds.bytes("HTTP/1.1 404 Not Found\r\n\r\n")))).isEqualTo(Result.HEAD_COMPLETE);
         assertThat(p.head().reason()).isSameAs(Http1ResponseEncoder.reasonPhrase(404));
     }
@@ -126,7 +126,7 @@ class Http1ResponseParserTest {
     @Test
     void resetsForTheNextResponseAfterAnInterimOne() {
         byte[] input = Feeds.bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
-        Http1ResponseParser p = new Http1ResponseParser();
+        Http1ResponseParser p = new Http1ResponseParser(TestLimits.DEFAULTS);
         ByteBuffer in = ByteBuffer.wrap(input);
         assertThat(p.parse(in)).isEqualTo(Result.HEAD_COMPLETE);
         assertThat(p.head().status()).isEqualTo(100);
@@ -139,7 +139,7 @@ class Http1ResponseParserTest {
 
     @Test
     void reportsProgressAndStaysDoneUntilReset() {
-        Http1ResponseParser p = new Http1ResponseParser();
+        Http1ResponseParser p = new Http1ResponseParser(TestLimits.DEFAULTS);
         assertThat(p.inProgress()).isFalse();
         assertThat(p.parse(ByteBuffer.wrap(Feeds.bytes("HTTP/1.1 2")))).isEqualTo(Result.NEED_MORE);
         assertThat(p.inProgress()).isTrue();
@@ -152,13 +152,13 @@ class Http1ResponseParserTest {
     // ------------------------------------------------------------------------------------------
 
     private static HttpResponseHead head(String response) {
-        Http1ResponseParser p = new Http1ResponseParser();
+        Http1ResponseParser p = new Http1ResponseParser(TestLimits.DEFAULTS);
         assertThat(p.parse(ByteBuffer.wrap(Feeds.bytes(response)))).isEqualTo(Result.HEAD_COMPLETE);
         return p.head();
     }
 
     private static String parseEveryWay(String response) {
-        return parseEveryWay(response, Http1Limits.defaults());
+        return parseEveryWay(response, TestLimits.DEFAULTS);
     }
 
     /** {@return the outcome shared by every cutting of {@code response}} */
@@ -204,7 +204,7 @@ class Http1ResponseParserTest {
                 .append(" [").append(head.reason()).append("] cl=").append(head.contentLength())
                 .append(head.chunked() ? " chunked" : "").append(head.keepAlive() ? " keep-alive" : " close")
                 .append(" {");
-        HttpHeaders headers = head.headers();
+        HttpHeaders headers = TestLimits.headers(head.fields());
         for (int i = 0; i < headers.size(); i++) {
             s.append(i == 0 ? "" : "|").append(headers.name(i)).append(": ").append(headers.value(i));
         }

@@ -36,7 +36,7 @@ final class ParseHarness {
     }
 
     static String parseEveryWay(String request) {
-        return parseEveryWay(request, Http1Limits.defaults());
+        return parseEveryWay(request, TestLimits.DEFAULTS);
     }
 
     /** Feeds {@code input} cut at {@code cuts}; describes the outcome. */
@@ -74,7 +74,7 @@ final class ParseHarness {
                 .append(head.chunked() ? " chunked" : "").append(head.keepAlive() ? " keep-alive" : " close")
                 .append(head.expect100Continue() ? " expect-continue" : "")
                 .append(head.upgrade() ? " upgrade" : "").append(" {");
-        HttpHeaders headers = head.headers();
+        HttpHeaders headers = TestLimits.headers(head.fields());
         for (int i = 0; i < headers.size(); i++) {
             s.append(i == 0 ? "" : "|").append(headers.name(i)).append(": ").append(headers.value(i));
         }

@@ -1,0 +1,64 @@
+package io.eventide.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Installs what the browser tests need when the machine lacks it, or fails with a clear message:
+ * Debian's {@code chromium} (apt) and {@code playwright-core} (npm registry) — never a browser
+ * download.
+ */
+final class BrowserTools {
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+
+    private BrowserTools() {
+    }
+
+    static Path chromium() throws Exception {
+        if (Files.isExecutable(CHROMIUM)) {
+            return CHROMIUM;
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assertThat(root && Files.isExecutable(Path.of("/usr/bin/apt-get")))
+                .as("browser tests need Debian's chromium at %s: install it with 'apt-get install chromium'", CHROMIUM)
+                .isTrue();
+        if (run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "chromium")) != 0) {
+            run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-q"));
+            assertThat(run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "chromium")))
+                    .as("apt-get install chromium failed; see the output above").isZero();
+        }
+        return CHROMIUM;
+    }
+
+    /** @return a node_modules directory holding playwright-core */
+    static Path playwright() throws Exception {
+        Path dir = Path.of(System.getProperty("user.home"), ".cache", "eventide-e2e");
+        if (!Files.isDirectory(dir.resolve("node_modules/playwright-core"))) {
+            Files.createDirectories(dir);
+            int rc = run(List.of("npm", "install", "--prefix", dir.toString(), "--no-audit", "--no-fund",
+                    "--loglevel=error", "playwright-core@1"));
+            assertThat(rc).as("npm install playwright-core failed (needs Node.js/npm and the npm registry)").isZero();
+        }
+        return dir.resolve("node_modules");
+    }
+
+    static int run(List<String> cmd) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc != 0) {
+            System.err.println(String.join(" ", cmd) + " exited " + rc + ":\n" + out);
+        }
+        return rc;
+    }
+}
