@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
+import io.eventide.core.Promise;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -96,7 +97,7 @@ class GracefulShutdownIT {
             try (Socket queued = new Socket("127.0.0.1", server.port())) {
                 queued.setSoTimeout(20_000);
                 queued.getOutputStream().write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                CompletableFuture<Void> closed = server.close(Duration.ofSeconds(10));
+                Promise<Void> closed = server.close(Duration.ofSeconds(10));
                 hold.countDown();
                 String response = readAll(queued.getInputStream());
                 assertThat(response).startsWith("HTTP/1.1 200").contains("Connection: close").endsWith("hi");
@@ -122,7 +123,7 @@ class GracefulShutdownIT {
             out.write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContain("Connection: close");
             CountDownLatch hold = holdLoop(group);
-            CompletableFuture<Void> closed = server.close(Duration.ofSeconds(10));
+            Promise<Void> closed = server.close(Duration.ofSeconds(10));
             out.write("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             hold.countDown();
             assertThat(readAll(in)).startsWith("HTTP/1.1 200").endsWith("hi");

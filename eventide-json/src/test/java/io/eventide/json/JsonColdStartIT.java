@@ -19,6 +19,9 @@ class JsonColdStartIT {
                 .redirectErrorStream(true).start();
         try {
             boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly(); // else reading its output below would wait for it forever
+            }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(exited).as("the app finished; output:%n%s", out).isTrue();
             assertThat(out).contains("done").doesNotContain("blocked in Jackson");

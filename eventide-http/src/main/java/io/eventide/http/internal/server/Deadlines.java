@@ -21,7 +21,7 @@ import io.eventide.http.HttpOptions;
  * held by the server, so a client that stops sending it is cut off (issue 9, defect 2: it used to
  * stay open for good, past both the header timeout and the body rate).
  *
- * <p>While the server drains ({@link #draining()}), an idle connection is closed once it has been
+ * <p>While the server drains ({@link #draining(long)}), an idle connection is closed once it has been
  * quiet for {@link #DRAIN_IDLE_QUIET_NANOS} (or the keep-alive timeout, if shorter), not at once: a
  * proxy (nginx) reusing a pooled upstream connection picks the most recently used one, so a
  * connection active a moment ago may carry a request right now, and closing it makes the proxy log
@@ -49,7 +49,7 @@ final class Deadlines {
     private long phaseStart = System.nanoTime();
     private long windowStart;
     private long windowBytes;
-    private boolean draining;
+    private long drainQuietNanos = -1;
 
     Deadlines(HttpOptions options) {
         this.options = options;
@@ -59,15 +59,19 @@ final class Deadlines {
         return phase;
     }
 
-    /** The server drains: idle connections close once quiet for {@link #idleLimit()}. */
-    void draining() {
-        draining = true;
+    /**
+     * The server drains: idle connections close once quiet for {@link #idleLimit()}.
+     *
+     * @param quietNanos how long an idle connection must have been quiet ({@link ServerEngine#drainQuietNanos})
+     */
+    void draining(long quietNanos) {
+        drainQuietNanos = quietNanos;
     }
 
     /** @return how long an idle connection may stay idle now */
     private long idleLimit() {
         long limit = options.keepAliveTimeout().toNanos();
-        return draining ? Math.min(limit, DRAIN_IDLE_QUIET_NANOS) : limit;
+        return drainQuietNanos >= 0 ? Math.min(limit, drainQuietNanos) : limit;
     }
 
     /**
@@ -75,7 +79,15 @@ final class Deadlines {
      * @return whether an idle connection has been quiet long enough to be closed now
      */
     boolean quietEnough(long now) {
-        return now - phaseStart >= idleLimit();
+        return quietRemaining(now) <= 0;
+    }
+
+    /**
+     * @param now {@link System#nanoTime()}
+     * @return nanoseconds until an idle connection has been quiet long enough to be closed
+     */
+    long quietRemaining(long now) {
+        return idleLimit() - (now - phaseStart);
     }
 
     /** Between requests. */

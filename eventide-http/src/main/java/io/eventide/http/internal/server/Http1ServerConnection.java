@@ -317,15 +317,9 @@ final class Http1ServerConnection {
 
     void shutdown() {
         shuttingDown = true;
-        deadlines.draining();
-        int phase = deadlines.phase();
-        if (phase == Deadlines.IDLE || (phase == Deadlines.HEAD && !decoder.headInProgress())) {
-            if (deadlines.quietEnough(System.nanoTime())) {
-                state = CLOSED;
-                conn.close();
-            }
-            // else: the sweep closes it once quiet (Deadlines.check), or its next request is
-            // answered with Connection: close (RequestReader reads shuttingDown).
+        deadlines.draining(engine.drainQuietNanos());
+        if (isIdle()) {
+            closeWhenQuiet();
         } else {
             closeAfterResponse = true; // answer what is in flight, with Connection: close
             Runnable hook = x != null && !x.ended ? x.onShutdown : null;
@@ -336,6 +330,29 @@ final class Http1ServerConnection {
                     handlerFailed(t);
                 }
             }
+        }
+    }
+
+    private boolean isIdle() {
+        int phase = deadlines.phase();
+        return phase == Deadlines.IDLE || (phase == Deadlines.HEAD && !decoder.headInProgress());
+    }
+
+    /**
+     * Draining: closes this idle connection once it has been quiet long enough (Deadlines); until
+     * then a request that arrives is answered with Connection: close (RequestReader reads
+     * shuttingDown). Its own timer, not the sweep: the sweep's period may be as long as the grace.
+     */
+    private void closeWhenQuiet() {
+        if (state == CLOSED || !isIdle()) {
+            return;
+        }
+        long wait = deadlines.quietRemaining(System.nanoTime());
+        if (wait <= 0) {
+            state = CLOSED;
+            conn.close();
+        } else {
+            conn.loop().setTimeout(java.time.Duration.ofNanos(wait), this::closeWhenQuiet);
         }
     }
 

@@ -64,6 +64,8 @@ public final class ServerEngine {
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Set once every listener is closed: from then on every response says Connection: close. */
     private volatile boolean listenersClosed;
+    /** Set by {@link #close}: how long an idle connection must be quiet before the drain closes it. */
+    private volatile long drainQuietNanos = Deadlines.DRAIN_IDLE_QUIET_NANOS;
     private volatile Promise<Void> closed;
     /** One per {@link #listen} call, in call order. */
     private final List<TcpServer> listeners = new CopyOnWriteArrayList<>();
@@ -142,6 +144,9 @@ public final class ServerEngine {
         }
         Promise<Void> done = group.loop(0).promise();
         closed = done;
+        // Idle connections must be closed well before the deadline: one still open at the deadline
+        // is counted as cut off, though no request was lost on it.
+        drainQuietNanos = Math.min(Deadlines.DRAIN_IDLE_QUIET_NANOS, grace.toNanos() / 2);
         if (listeners.isEmpty()) {
             done.resolve(null);
             return done;
@@ -158,6 +163,11 @@ public final class ServerEngine {
             }
         });
         return done;
+    }
+
+    /** @return how long an idle connection must have been quiet before the drain closes it */
+    long drainQuietNanos() {
+        return drainQuietNanos;
     }
 
     /** @return whether every listener is closed: responses from now on say {@code Connection: close} */
