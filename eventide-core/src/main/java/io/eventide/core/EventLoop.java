@@ -531,10 +531,8 @@ public final class EventLoop implements Executor {
             } catch (RuntimeException e) {
                 reportUncaught(e);
             }
-        } finally {
-            current = null;
         }
-        drainMicrotasks();
+        finishCallback();
     }
 
     private void runDueTimers() {
@@ -581,10 +579,20 @@ public final class EventLoop implements Executor {
             r.run();
         } catch (Throwable t) {
             reportUncaught(t);
+        }
+        finishCallback();
+    }
+
+    /**
+     * Drains the microtasks the callback queued, still under its label: a promise reaction that
+     * blocks is reported with the handler that settled the promise, not as loop internals.
+     */
+    private void finishCallback() {
+        try {
+            drainMicrotasks();
         } finally {
             current = null;
         }
-        drainMicrotasks();
     }
 
     private void drainMicrotasks() {
