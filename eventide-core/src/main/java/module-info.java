@@ -1,5 +1,5 @@
 /**
- * Eventide core: event loops, promises, timers, emitters, buffers, workers, TCP, files
+ * Eventide core: event loops, promises, timers, buffers, workers, TCP, files
  * ({@code io.eventide.core.fs}) and name resolution ({@code io.eventide.core.dns}). Depends on the
  * JDK only.
  */
@@ -10,4 +10,5 @@ module io.eventide.core {
     exports io.eventide.core.dns;
     exports io.eventide.core.spi;
     // io.eventide.core.internal is not exported: no other module needs it.
+    uses io.eventide.core.spi.BlockedLoopListener;
 }

@@ -245,7 +245,12 @@ class ProxyIT {
         }
 
         void pump() {
-            while (offset < total) {
+            // A bounded batch per turn, like any producer on a loop: the rest in a later turn.
+            for (int batch = 0; batch < 16 && !conn.isEnding(); batch++) {
+                if (offset >= total) {
+                    conn.end();
+                    return;
+                }
                 piece.clear();
                 for (int k = 0; k < PIECE; k++) {
                     piece.put(byteAt(seed, offset + k));
@@ -256,7 +261,9 @@ class ProxyIT {
                     return;
                 }
             }
-            conn.end();
+            if (!conn.isEnding()) {
+                conn.loop().setImmediate(this::pump);
+            }
         }
     }
 
