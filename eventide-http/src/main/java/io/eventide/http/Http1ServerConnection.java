@@ -560,10 +560,11 @@ final class Http1ServerConnection {
 
     /**
      * Switches the connection to another protocol: sends 101 with {@code headers}, then, after the
-     * current callback, detaches HTTP and calls {@code takeover}, and replays bytes the peer sent
-     * after the request head into the connection's (new) data handler.
+     * current callback, installs the protocol {@code takeover} returns, handing it the bytes the peer
+     * sent after the request head (one step: {@link Connection#protocol(io.eventide.core.net.Protocol, ByteBuffer)}).
      */
-    void upgrade(HttpResponse r, HttpHeaders headers, java.util.function.Consumer<Connection> takeover) {
+    void upgrade(HttpResponse r, HttpHeaders headers,
+            java.util.function.Function<Connection, io.eventide.core.net.Protocol> takeover) {
         if (state != DONE_READING || req.hasBody()) {
             throw new IllegalStateException("only a request without a body can be upgraded: " + req);
         }
@@ -580,16 +581,10 @@ final class Http1ServerConnection {
             flushOut();
             sl.remove(this);
             sl.upgraded(conn);
-            conn.onDrain(() -> { });
-            conn.onClose(t -> { });
-            conn.onShutdown(null);
             ByteBuffer rest = pending;
             pending = null;
             setPaused(false);
-            takeover.accept(conn);
-            if (rest != null && rest.position() > 0 && !conn.isClosed()) {
-                conn.replay(rest.flip());
-            }
+            conn.protocol(takeover.apply(conn), rest == null ? null : rest.flip());
         });
     }
 

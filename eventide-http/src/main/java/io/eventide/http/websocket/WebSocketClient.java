@@ -96,11 +96,8 @@ public final class WebSocketClient {
     private static void opened(Connection conn, ClientHandshake hs, WebSocketOptions options, ByteBuffer rest,
             Promise<WebSocket> result) {
         WebSocketSession ws = new WebSocketSession(conn, options, true, hs.subprotocol(), hs.deflate());
-        ws.start();
         ClientSessions.track(ws);
-        result.resolve(ws);
-        if (rest.hasRemaining()) {
-            ws.onData(rest); // messages are held until the application sets its first handler
-        }
+        result.resolve(ws); // its reactions run after this callback: frames in 'rest' are held till then
+        conn.protocol(ws.protocol(null), rest);
     }
 }
