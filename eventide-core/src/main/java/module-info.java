@@ -9,6 +9,7 @@ module io.eventide.core {
     exports io.eventide.core.fs;
     exports io.eventide.core.dns;
     exports io.eventide.core.spi;
+    exports io.eventide.core.tls;
     // io.eventide.core.internal is not exported: no other module needs it.
     uses io.eventide.core.spi.BlockedLoopListener;
 }

@@ -64,6 +64,7 @@ public final class EventLoop implements Executor {
     private final ArrayList<Promise<?>> pendingRejections = new ArrayList<>();
     private final TimerQueue timers = new TimerQueue();
     private final BufferPool buffers = new BufferPool(BufferPool.DEFAULT_CHUNK_SIZE, BufferPool.DEFAULT_MAX_POOLED);
+    private final BufferPool largeBuffers = new BufferPool(BufferPool.LARGE_CHUNK_SIZE, BufferPool.LARGE_MAX_POOLED);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -289,6 +290,15 @@ public final class EventLoop implements Executor {
     }
 
     /**
+     * @return this loop's pool of {@value BufferPool#LARGE_CHUNK_SIZE}-byte buffers, big enough for
+     *     several whole TLS records (what {@code SSLEngine} wrap and unwrap need). Loop-confined.
+     */
+    public BufferPool largeBuffers() {
+        checkInLoop();
+        return largeBuffers;
+    }
+
+    /**
      * The direct buffer every socket read on this loop goes through. Its contents are valid only
      * until the current callback returns. Loop-confined.
      *
@@ -404,7 +414,7 @@ public final class EventLoop implements Executor {
      * @return that count
      */
     public long outstandingBuffers() {
-        return buffers.outstanding();
+        return buffers.outstanding() + largeBuffers.outstanding();
     }
 
     LoopStats stats() {
@@ -603,6 +613,7 @@ public final class EventLoop implements Executor {
         }
         abandonedChannels = poller.close();
         buffers.dispose();
+        largeBuffers.dispose();
         terminated.complete(null);
     }
 

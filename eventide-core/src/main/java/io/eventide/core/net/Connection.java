@@ -2,6 +2,7 @@ package io.eventide.core.net;
 
 import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventLoop;
+import io.eventide.core.tls.TlsInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
 
 /**
  * A TCP connection on one loop: Node's {@code net.Socket}. Reads arrive through {@link #onData}
@@ -76,14 +78,17 @@ public final class Connection {
         startIdleTimer();
     }
 
+    /** Puts TLS in front of the socket and starts the handshake; {@code ready} runs when it is done. */
+    void startTls(SSLEngine engine, Duration timeout, TlsCounters counters, String host, Consumer<TlsInfo> ready) {
+        wire.startTls(engine, timeout, counters, host, ready);
+    }
+
     private void startIdleTimer() {
         if (!options.idleTimeout().isZero()) {
             idle.start(options.idleTimeout());
         }
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Handlers (single slot each, like Vert.x; set them before returning from the accept callback)
 
     /**
      * Installs {@code next} as this connection's protocol: every handler slot at once, and the label.
@@ -179,8 +184,6 @@ public final class Connection {
         return context;
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Writing
 
     /**
      * Writes {@code src} (all of it, eventually). What the socket does not take now is copied into the
@@ -230,8 +233,6 @@ public final class Connection {
         }
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Reading and flow control
 
     /** Stops reading (backpressure): no {@link #onData} until {@link #resume()}. */
     public void pause() {
@@ -250,8 +251,6 @@ public final class Connection {
         return wire.isPaused();
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Closing
 
     /** Flushes what is queued, then half-closes our side (FIN). Reading goes on until the peer ends. */
     public void end() {
@@ -312,8 +311,6 @@ public final class Connection {
         }
     }
 
-    // ------------------------------------------------------------------------------------------
-    // State
 
     /** @return the name the watchdog and logs show: label and id */
     public String handlerName() {
@@ -323,6 +320,11 @@ public final class Connection {
     /** @return the owning loop */
     public EventLoop loop() {
         return loop;
+    }
+
+    /** @return what the TLS handshake agreed on, or null on a plaintext connection */
+    public TlsInfo tls() {
+        return wire.tlsInfo();
     }
 
     /** @return a process-unique id */

@@ -2,12 +2,16 @@ package io.eventide.core.net;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.spi.IoHandler;
+import io.eventide.core.tls.TlsInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The socket side of a {@link Connection}: reads into the loop's buffer, writes through the
@@ -20,6 +24,9 @@ import java.nio.channels.SocketChannel;
  *   write(src)      ─► socket now, rest copied to the queue ─► OP_WRITE ─► flush ─► events.drained()
  *   end()           ─► flush, then shutdownOutput        close() ─► flush, then close
  * </pre>
+ *
+ * <p>With TLS ({@link #startTls}) a {@link TlsLayer} sits between the two: reads go through its
+ * unwrap, the queue flushes into its wrap, and end/close send close_notify first.
  *
  * <p><b>Threading:</b> loop-confined, like its connection.
  */
@@ -61,6 +68,9 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     private boolean closeAfterFlush;
     private boolean outputShut;
     private boolean closed;
+    private boolean held;
+    private TlsLayer tls;
+    private final ByteBuffer[] one = new ByteBuffer[1];
 
     Wire(EventLoop loop, SocketChannel channel, TcpOptions options, IdleTimer idle, Events events) {
         this.loop = loop;
@@ -81,6 +91,20 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         interest = ops;
         k.attach(this);
         k.interestOps(ops);
+    }
+
+    /** Puts TLS in front of the socket and starts the handshake. Right after open/adopt. */
+    void startTls(SSLEngine engine, Duration timeout, TlsCounters counters, String host, Consumer<TlsInfo> ready) {
+        tls = new TlsLayer(this, channel, engine, timeout, counters, host, ready);
+        tls.begin();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    TlsInfo tlsInfo() {
+        return tls == null ? null : tls.info();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -121,9 +145,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     }
 
     private boolean afterEnqueue() {
-        if (!queue.isEmpty()) {
-            setInterest(interest | SelectionKey.OP_WRITE);
-        }
+        updateWriteInterest();
         if (queue.bytes() >= options.highWatermark()) {
             needDrain = true;
             return false;
@@ -133,8 +155,13 @@ final class Wire implements IoHandler, WriteQueue.Sink {
 
     private void writeNow(ByteBuffer src) {
         try {
-            long n = channel.write(src);
-            written(n);
+            if (tls == null) {
+                written(channel.write(src));
+            } else {
+                one[0] = src;
+                tls.write(one, 1);
+                one[0] = null;
+            }
         } catch (IOException e) {
             events.failed(e);
         }
@@ -156,6 +183,11 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         return n;
     }
 
+    /** @param n bytes the socket took (ciphertext under TLS) */
+    void wrote(long n) {
+        written(n);
+    }
+
     private void written(long n) {
         bytesWritten += n;
         if (n > 0) {
@@ -165,7 +197,10 @@ final class Wire implements IoHandler, WriteQueue.Sink {
 
     private void flush() {
         try {
-            queue.flush(this, events::fileSent);
+            if (tls != null) {
+                tls.writable();
+            }
+            queue.flush(tls != null ? tls : this, events::fileSent);
         } catch (IOException e) {
             events.failed(e);
             return;
@@ -173,13 +208,15 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         if (closed) {
             return;
         }
-        if (queue.isEmpty()) {
-            setInterest(interest & ~SelectionKey.OP_WRITE);
+        updateWriteInterest();
+        if (drained()) {
             if (closeAfterFlush) {
-                closeNow(null);
+                if (closeNotifySent()) {
+                    closeNow(null);
+                }
                 return;
             }
-            if (ending) {
+            if (ending && closeNotifySent()) {
                 shutdownOutput();
             }
         }
@@ -205,10 +242,39 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         }
     }
 
+    /** Nothing queued and, under TLS, nothing wrapped but unsent. */
+    private boolean drained() {
+        return queue.isEmpty() && (tls == null || !tls.hasPendingCipher());
+    }
+
+    /** OP_WRITE while something can and must go out: not plaintext held during a handshake. */
+    private void updateWriteInterest() {
+        boolean want = tls == null ? !queue.isEmpty()
+                : tls.hasPendingCipher() || (tls.isDone() && !queue.isEmpty());
+        setInterest(want ? interest | SelectionKey.OP_WRITE : interest & ~SelectionKey.OP_WRITE);
+    }
+
+    /** Under TLS, close_notify goes out before FIN. @return whether the socket may be shut now */
+    private boolean closeNotifySent() {
+        if (tls == null || !tls.isDone()) {
+            return true;
+        }
+        try {
+            if (tls.closeOutbound()) {
+                return true;
+            }
+        } catch (IOException e) {
+            events.failed(e);
+            return false;
+        }
+        updateWriteInterest();
+        return false;
+    }
+
     private void read() {
         ByteBuffer buf = loop.readBuffer();
         // A few reads per readiness event, then let other connections have the loop.
-        for (int i = 0; i < 4 && !paused && !closed && !readEnded; i++) {
+        for (int i = 0; i < 4 && !paused && !held && !closed && !readEnded; i++) {
             int n;
             try {
                 n = channel.read(buf);
@@ -226,7 +292,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
             bytesRead += n;
             idle.touch();
             buf.flip();
-            if (!events.data(buf)) {
+            if (tls != null ? !tls.received(buf) : !events.data(buf)) {
                 return;
             }
             boolean full = n == buf.capacity();
@@ -258,8 +324,52 @@ final class Wire implements IoHandler, WriteQueue.Sink {
 
     void resume() {
         paused = false;
-        if (!readEnded && !closed) {
+        if (!readEnded && !closed && !held) {
             setInterest(interest | SelectionKey.OP_READ);
+        }
+        if (tls != null && !closed && tls.hasStash()) {
+            // Records decrypted-but-undelivered wait in the TLS layer; deliver them on a later turn
+            // (resume is often called from inside a handler).
+            loop.execute(tls::resumeInbound);
+        }
+    }
+
+    boolean isPausedOrHeld() {
+        return paused || held;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // What the TLS layer tells the wire
+
+    /** Reads held while the handshake runs delegated tasks on a worker. */
+    void holdReads(boolean hold) {
+        held = hold;
+        if (hold) {
+            setInterest(interest & ~SelectionKey.OP_READ);
+        } else if (!paused && !readEnded && !closed) {
+            setInterest(interest | SelectionKey.OP_READ);
+        }
+    }
+
+    boolean plaintextArrived(ByteBuffer plain) {
+        return events.data(plain);
+    }
+
+    void tlsPeerClosed() {
+        peerEnded();
+    }
+
+    void tlsFailed(Throwable cause) {
+        events.failed(cause);
+    }
+
+    /** The handshake finished: what the application queued meanwhile may go out. */
+    void tlsReady() {
+        if (!closed && !queue.isEmpty()) {
+            flush();
+        }
+        if (!closed) {
+            updateWriteInterest();
         }
     }
 
@@ -280,7 +390,9 @@ final class Wire implements IoHandler, WriteQueue.Sink {
             return;
         }
         ending = true;
-        if (queue.isEmpty()) {
+        if (tls != null && !tls.isDone()) {
+            closeNow(null); // mid-handshake: there is no session to end politely
+        } else if (drained() && closeNotifySent()) {
             shutdownOutput();
         }
     }
@@ -290,10 +402,11 @@ final class Wire implements IoHandler, WriteQueue.Sink {
             return;
         }
         ending = true;
-        if (queue.isEmpty()) {
+        closeAfterFlush = true;
+        if (tls != null && !tls.isDone()) {
             closeNow(null);
-        } else {
-            closeAfterFlush = true;
+        } else if (drained() && closeNotifySent()) {
+            closeNow(null);
         }
     }
 
@@ -328,6 +441,9 @@ final class Wire implements IoHandler, WriteQueue.Sink {
             // The socket is gone either way; a failing close has nothing left to tell the peer.
         }
         queue.release(cause);
+        if (tls != null) {
+            tls.release();
+        }
         events.closed(cause);
     }
 
