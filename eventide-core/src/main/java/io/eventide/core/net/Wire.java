@@ -31,6 +31,10 @@ import javax.net.ssl.SSLEngine;
  * <p><b>Threading:</b> loop-confined, like its connection.
  */
 final class Wire implements IoHandler, WriteQueue.Sink {
+    /** Bytes one writable event may move before other connections get the loop (plain: memcpy-cheap). */
+    private static final long FLUSH_BUDGET = 8L << 20;
+    /** The same under TLS, where every byte is encrypted on the loop. */
+    private static final long TLS_FLUSH_BUDGET = 512L << 10;
     /** What the wire tells its connection. */
     interface Events {
         /** @return false if the handler failed (the connection is then closing) */
@@ -200,7 +204,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
             if (tls != null) {
                 tls.writable();
             }
-            queue.flush(tls != null ? tls : this, events::fileSent);
+            queue.flush(tls != null ? tls : this, events::fileSent, tls != null ? TLS_FLUSH_BUDGET : FLUSH_BUDGET);
         } catch (IOException e) {
             events.failed(e);
             return;

@@ -97,16 +97,19 @@ final class WriteQueue {
     }
 
     /**
-     * Writes as much as {@code sink} takes.
+     * Writes as much as {@code sink} takes, up to {@code budget} bytes: a fast reader must not keep
+     * one connection's flush (a file, encrypted 16 KiB at a time under TLS) on the loop while the
+     * others wait. The rest goes on the next writable event, which comes at once.
      *
      * @param sink the socket or the TLS layer
      * @param onFileSent told when a file region was fully taken (so its callback can run)
+     * @param budget stop once this many bytes were taken
      * @return bytes taken
      * @throws IOException from the sink; a failing file region has been told and removed
      */
-    long flush(Sink sink, java.util.function.Consumer<FileRegion> onFileSent) throws IOException {
+    long flush(Sink sink, java.util.function.Consumer<FileRegion> onFileSent, long budget) throws IOException {
         long total = 0;
-        while (!queue.isEmpty()) {
+        while (!queue.isEmpty() && total < budget) {
             long n;
             if (queue.peekFirst() instanceof FileRegion fr) {
                 n = flushFile(sink, fr);
