@@ -90,6 +90,11 @@ public class Bench {
             pump.run();
         });
         TechEmpower.register(app, group); // GET /db /queries /fortunes /updates (PostgreSQL: bench/pg/setup.sh)
+        // TLS_CERT and TLS_KEY (PEM chain, PKCS#8 key): the same workload over HTTPS (bench/http/run.sh --tls).
+        if (System.getenv("TLS_CERT") != null) {
+            app.tls(io.eventide.core.tls.ServerTls.pem(java.nio.file.Path.of(System.getenv("TLS_CERT")),
+                    java.nio.file.Path.of(System.getenv("TLS_KEY"))));
+        }
         app.listen(port).join();
         System.out.println("Bench: listening on port " + app.port() + " with " + loops + " loop(s), JDK "
                 + Runtime.version() + ", pid " + ProcessHandle.current().pid());

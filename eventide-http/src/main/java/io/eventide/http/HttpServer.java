@@ -5,6 +5,8 @@ import io.eventide.core.Histogram;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.core.net.TcpServer;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsStats;
 import io.eventide.http.internal.codec.Http1Limits;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +75,7 @@ public final class HttpServer {
     private final List<TcpServer> listeners = new CopyOnWriteArrayList<>();
     /** Set by {@link #close} once its listeners are closed: every response from then on says {@code Connection: close}. */
     private volatile boolean closing;
+    private ServerTls tls;
 
     private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
         this.group = group;
@@ -176,6 +179,49 @@ public final class HttpServer {
     // ------------------------------------------------------------------------------------------
     // Lifecycle
 
+    /**
+     * Serves HTTPS: every connection speaks TLS (1.3 or 1.2) with these certificates; WebSockets
+     * on this server are {@code wss://}. ALPN advertises {@code http/1.1} unless {@code tls} names
+     * its own protocols. Static files are read and encrypted on the loop (zero-copy
+     * {@code transferTo} needs plaintext). Before {@link #listen}.
+     *
+     * <pre>{@code
+     * app.tls(ServerTls.pem(Path.of("fullchain.pem"), Path.of("key.pem"))).listen(8443);
+     * // after the files were renewed: app.tls().reload();   (not on a loop: it reads files)
+     * }</pre>
+     *
+     * @param serverTls certificates and TLS settings
+     * @return this server
+     */
+    public HttpServer tls(ServerTls serverTls) {
+        if (!listeners.isEmpty()) {
+            throw new IllegalStateException("tls(...) must be set before listen");
+        }
+        this.tls = serverTls.alpn().isEmpty() ? serverTls.alpn("http/1.1") : serverTls;
+        return this;
+    }
+
+    /** @return the TLS settings in force (call {@link ServerTls#reload()} on it), or null for plain HTTP */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** @return TLS handshakes done, failed, timed out, and plaintext refused, over every listener */
+    public TlsStats tlsStats() {
+        long handshakes = 0;
+        long failures = 0;
+        long timeouts = 0;
+        long plaintext = 0;
+        for (TcpServer t : listeners) {
+            TlsStats s = t.tlsStats();
+            handshakes += s.handshakes();
+            failures += s.failures();
+            timeouts += s.timeouts();
+            plaintext += s.plaintext();
+        }
+        return new TlsStats(handshakes, failures, timeouts, plaintext);
+    }
+
     /** @param port port, 0 for any @return completes when listening on all interfaces */
     public Promise<HttpServer> listen(int port) {
         return listen("0.0.0.0", port);
@@ -187,10 +233,12 @@ public final class HttpServer {
      * @return completes when listening
      */
     public Promise<HttpServer> listen(String host, int port) {
-        TcpServer tcp = TcpServer.create(group, options.tcp(), c -> {
+        java.util.function.Consumer<io.eventide.core.net.Connection> handler = c -> {
             ServerLoop sl = loops[indexOf(c.loop())];
             new Http1ServerConnection(this, sl, c);
-        });
+        };
+        TcpServer tcp = tls == null ? TcpServer.create(group, options.tcp(), handler)
+                : TcpServer.create(group, options.tcp(), tls, handler);
         listeners.add(tcp);
         return tcp.listen(host, port).map(t -> this);
     }

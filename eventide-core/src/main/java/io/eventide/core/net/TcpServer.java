@@ -7,6 +7,7 @@ import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.core.spi.IoHandler;
 import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -47,7 +48,7 @@ import java.util.function.Consumer;
  * connection speaks TLS: the handler gets it once the handshake is done (its {@link Connection#tls()}
  * says what was agreed), and reads and writes plaintext. Connections that fail the handshake, do not
  * finish it within the handshake timeout, or send plaintext are closed before any handler sees them,
- * and counted ({@link #tlsFailures()}, {@link #tlsTimeouts()}, {@link #tlsPlaintextRejected()}).
+ * and counted ({@link #tlsStats()}).
  *
  * <p><b>Threading:</b> any thread may call {@link #listen} and {@link #close}; the connection
  * handler runs on the connection's loop.
@@ -108,24 +109,9 @@ public final class TcpServer {
         return tls != null;
     }
 
-    /** @return TLS handshakes completed */
-    public long tlsHandshakes() {
-        return tlsCounters.handshakes.sum();
-    }
-
-    /** @return TLS handshakes that failed (untrusted or bad peer, no common protocol or cipher) */
-    public long tlsFailures() {
-        return tlsCounters.failures.sum();
-    }
-
-    /** @return TLS handshakes not finished within the handshake timeout */
-    public long tlsTimeouts() {
-        return tlsCounters.timeouts.sum();
-    }
-
-    /** @return connections that sent plaintext (an HTTP request, say) to this TLS port, closed at once */
-    public long tlsPlaintextRejected() {
-        return tlsCounters.plaintext.sum();
+    /** @return the TLS counters: handshakes done, failed, timed out; plaintext refused */
+    public TlsStats tlsStats() {
+        return tlsCounters.snapshot();
     }
 
     /**

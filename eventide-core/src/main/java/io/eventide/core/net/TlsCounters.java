@@ -1,5 +1,6 @@
 package io.eventide.core.net;
 
+import io.eventide.core.tls.TlsStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,5 +31,9 @@ final class TlsCounters {
 
     void plaintext() {
         plaintext.increment();
+    }
+
+    TlsStats snapshot() {
+        return new TlsStats(handshakes.sum(), failures.sum(), timeouts.sum(), plaintext.sum());
     }
 }

@@ -131,6 +131,7 @@ public final class ClientTls {
             KeyManager[] kms = keys == null ? null
                     : new KeyManager[] {new SniKeyManager(List.of(new SniKeyManager.Entry(null, load(keys))))};
             ctx.init(kms, trust.trustManagers(), null);
+            TlsSettings.warm(ctx, true);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new TlsException("cannot build the client TLS context: " + e.getMessage(), e);

@@ -181,6 +181,7 @@ public final class ServerTls {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(new KeyManager[] {new SniKeyManager(entries)},
                     clientTrust == null ? null : clientTrust.trustManagers(), null);
+            TlsSettings.warm(ctx, false);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new TlsException("cannot build the server TLS context: " + e.getMessage(), e);

@@ -62,4 +62,17 @@ record TlsSettings(List<String> protocols, List<String> alpn, Duration handshake
         }
         return p;
     }
+
+    /**
+     * Creates and sets up one engine on the building thread, so that the classes a first engine
+     * needs are loaded here (a main or worker thread), not on a loop at the first connection: on a
+     * busy machine that loading took the better part of a second.
+     */
+    static void warm(SSLContext context, boolean client) {
+        SSLEngine e = context.createSSLEngine();
+        e.setUseClientMode(client);
+        e.setSSLParameters(e.getSSLParameters());
+        e.getSession().getPacketBufferSize();
+        e.closeOutbound();
+    }
 }

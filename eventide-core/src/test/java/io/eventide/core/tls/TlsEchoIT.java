@@ -65,7 +65,7 @@ class TlsEchoIT {
                 .onSuccess(c -> new Streamer(c, total, result).start())
                 .onFailure(result::completeExceptionally);
         assertThat(result.join()).isEqualTo("ok TLSv1.3 http/1.1");
-        assertThat(server.tlsHandshakes()).isEqualTo(1);
+        assertThat(server.tlsStats().handshakes()).isEqualTo(1);
     }
 
     @Test
@@ -98,10 +98,10 @@ class TlsEchoIT {
         assertThatThrownBy(p::join).isInstanceOf(TlsException.class);
         // The server sees the client's alert as a failed handshake.
         CompletableFuture<Long> failures = new CompletableFuture<>();
-        waitFor(() -> server.tlsFailures() == 1);
-        failures.complete(server.tlsFailures());
+        waitFor(() -> server.tlsStats().failures() == 1);
+        failures.complete(server.tlsStats().failures());
         assertThat(failures.join()).isEqualTo(1);
-        assertThat(server.tlsHandshakes()).isZero();
+        assertThat(server.tlsStats().handshakes()).isZero();
     }
 
     /** Waits on a condition the loops will make true: polls from the test thread, bounded. */

@@ -150,7 +150,7 @@ class TlsLoadIT {
             }
         }
         assertThat(server.connections()).isEqualTo(n);
-        assertThat(server.tlsHandshakes()).isEqualTo(n);
+        assertThat(server.tlsStats().handshakes()).isEqualTo(n);
         // Every one of them still works: one echo each, all at once.
         List<CompletableFuture<Void>> echoes = new ArrayList<>();
         for (Connection c : open) {

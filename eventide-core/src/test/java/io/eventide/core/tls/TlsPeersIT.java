@@ -131,7 +131,7 @@ class TlsPeersIT {
                 echo(s, "without"); // TLS 1.3: the server's rejection arrives after the client's Finished
             }
         }).isInstanceOf(IOException.class);
-        TlsEchoIT.waitFor(() -> server.tlsFailures() == 1);
+        TlsEchoIT.waitFor(() -> server.tlsStats().failures() == 1);
         assertThat(accepted).hasSize(1);
     }
 
@@ -218,8 +218,8 @@ class TlsPeersIT {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        TlsEchoIT.waitFor(() -> server.tlsPlaintextRejected() == 1);
-        assertThat(server.tlsFailures()).isZero();
+        TlsEchoIT.waitFor(() -> server.tlsStats().plaintext() == 1);
+        assertThat(server.tlsStats().failures()).isZero();
         assertThat(accepted).isEmpty();
     }
 
@@ -251,8 +251,8 @@ class TlsPeersIT {
                 s.close();
             }
         }
-        assertThat(server.tlsTimeouts()).isEqualTo(200);
-        assertThat(server.tlsHandshakes()).isEqualTo(1);
+        assertThat(server.tlsStats().timeouts()).isEqualTo(200);
+        assertThat(server.tlsStats().handshakes()).isEqualTo(1);
         assertThat(server.connections()).isZero();
     }
 
