@@ -6,6 +6,8 @@ import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
 import io.eventide.core.Promise;
 import io.eventide.http.HttpOptions;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsException;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.HttpServer;
@@ -85,6 +87,10 @@ public final class Host {
         this.cluster = ClusterLink.fromSystem();
         HttpOptions http = config.http();
         this.server = HttpServer.create(group, cluster == null ? http : http.tcp(http.tcp().reusePort(true)));
+        ServerTls tls = config.tls();
+        if (tls != null) {
+            server.tls(tls);
+        }
         this.sampler = new LoopSampler(group, Duration.ofMillis(250));
         this.metrics = new HostMetrics(group, server, sampler);
         String sticky = config.get("cluster.sticky");
@@ -189,6 +195,28 @@ public final class Host {
         return lastBlocked;
     }
 
+    /**
+     * Reads the certificate and key files again (after a renewal) and serves them to new
+     * handshakes; open connections keep theirs. On SIGHUP, like nginx. A bad file is logged and
+     * the certificates in force stay. Not on a loop: it reads files.
+     *
+     * @return whether the new files are in force
+     */
+    public boolean reloadTls() {
+        ServerTls tls = server.tls();
+        if (tls == null) {
+            return false;
+        }
+        try {
+            tls.reload();
+            log().info("TLS certificates reloaded from {}", config.get("tls.cert"));
+            return true;
+        } catch (TlsException e) {
+            log().error("TLS reload failed, the previous certificates stay in force: {}", e.getMessage());
+            return false;
+        }
+    }
+
     /** @return whether a drain has begun (readiness is false) */
     public boolean isDraining() {
         return draining;
@@ -220,6 +248,9 @@ public final class Host {
      */
     public Host start() {
         Signals.onTerminate(this::drainAndExit);
+        if (server.tls() != null) {
+            Signals.onReload(this::reloadTls);
+        }
         if (cluster == null) {
             listenPublic();
         } else {
@@ -261,7 +292,8 @@ public final class Host {
         List<Integer> ports = server.ports();
         publicPort = ports.get(ports.size() - 1);
         String overrides = config.overrides();
-        System.out.println("eventide: listening on http://" + config.host() + ":" + publicPort + " ("
+        System.out.println("eventide: listening on " + (server.tls() != null ? "https" : "http") + "://" + config.host()
+                + ":" + publicPort + " ("
                 + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
                 + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
                 + (overrides.isEmpty() ? "" : "; " + overrides)

@@ -245,12 +245,7 @@ class ProxyIT {
         }
 
         void pump() {
-            // A bounded batch per turn, like any producer on a loop: the rest in a later turn.
-            for (int batch = 0; batch < 16 && !conn.isEnding(); batch++) {
-                if (offset >= total) {
-                    conn.end();
-                    return;
-                }
+            while (offset < total) {
                 piece.clear();
                 for (int k = 0; k < PIECE; k++) {
                     piece.put(byteAt(seed, offset + k));
@@ -261,9 +256,7 @@ class ProxyIT {
                     return;
                 }
             }
-            if (!conn.isEnding()) {
-                conn.loop().setImmediate(this::pump);
-            }
+            conn.end();
         }
     }
 
