@@ -63,7 +63,7 @@ class HttpsIT {
         }
         LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(2));
         server = HttpServer.create(group, HttpOptions.defaults().maxBodyBytes(2 * GIB))
-                .tls(ServerTls.of(CERTS.keys("server")));
+                .tls(ServerTls.of(CERTS.keys("server")).sni("alpha.test", CERTS.keys("alpha")));
         server.get("/hello", (req, res) -> res.contentType("text/plain").end("hello over " + req.header("Host")));
         server.post("/sha256", (req, res) -> {
             MessageDigest md = HttpPeersIT.sha256();
@@ -125,6 +125,11 @@ class HttpsIT {
         String alpn = sh("openssl s_client -connect 127.0.0.1:" + server.port() + " -servername localhost"
                 + " -alpn h2,http/1.1 -CAfile " + ca + " </dev/null 2>&1");
         assertThat(alpn).contains("ALPN protocol: http/1.1"); // h2 offered first, http/1.1 chosen
+        // SNI: the certificate for the name asked for, the default one otherwise.
+        String sni = sh("openssl s_client -connect 127.0.0.1:" + server.port() + " -servername alpha.test"
+                + " -CAfile " + ca + " -verify_return_error -brief </dev/null 2>&1");
+        assertThat(sni).contains("Peer certificate: CN = alpha.test").contains("Verification: OK");
+        assertThat(tls13).contains("Peer certificate: CN = localhost");
         String tls12 = sh("openssl s_client -connect 127.0.0.1:" + server.port() + " -servername localhost -tls1_2"
                 + " -CAfile " + ca + " -verify_return_error -brief </dev/null 2>&1");
         assertThat(tls12).contains("Protocol version: TLSv1.2");

@@ -74,6 +74,11 @@ final class TlsLayer implements WriteQueue.Sink {
     private boolean inboundClosed;
     private long written;
     private TlsInfo info;
+    // Buffer sizes the engine needs per record, read once the handshake is done (renegotiation,
+    // the only thing that could change them, is refused); the session's getters take a lock.
+    private int appSize = 32 * 1024;
+    private int packetSize = 32 * 1024;
+    private boolean tls12;
 
     TlsLayer(Wire wire, SocketChannel channel, SSLEngine engine, Duration handshakeTimeout, TlsCounters counters,
             String host, Consumer<TlsInfo> onHandshake) {
@@ -183,7 +188,7 @@ final class TlsLayer implements WriteQueue.Sink {
                 if (r.getStatus() == Status.BUFFER_UNDERFLOW) {
                     break;
                 }
-                if (app.remaining() < engine.getSession().getApplicationBufferSize() && !deliver(app)) {
+                if (app.remaining() < appSize && !deliver(app)) {
                     return false;
                 }
             }
@@ -318,7 +323,7 @@ final class TlsLayer implements WriteQueue.Sink {
     }
 
     private boolean refuseRenegotiation() {
-        if (done && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+        if (done && tls12) {
             wire.tlsFailed(new TlsException("TLS renegotiation refused"));
             return true;
         }
@@ -358,6 +363,9 @@ final class TlsLayer implements WriteQueue.Sink {
         done = true;
         deadline.cancel();
         info = describe();
+        appSize = info.session().getApplicationBufferSize();
+        packetSize = info.session().getPacketBufferSize();
+        tls12 = "TLSv1.2".equals(info.protocol());
         counters.handshake();
         onHandshake.accept(info);
         wire.tlsReady();
@@ -449,8 +457,7 @@ final class TlsLayer implements WriteQueue.Sink {
         }
         long consumed = 0;
         cipher = large.acquire();
-        int packet = engine.getSession().getPacketBufferSize();
-        while (cipher.remaining() >= packet && remaining(srcs, length)) {
+        while (cipher.remaining() >= packetSize && remaining(srcs, length)) {
             SSLEngineResult r = engine.wrap(srcs, 0, length, cipher);
             consumed += r.bytesConsumed();
             if (r.getStatus() != Status.OK) {
