@@ -4,7 +4,7 @@
 #
 #   bench/setup.sh && bench/http/run.sh [--quick] [--rounds N] [--duration S] [--servers "eventide node netty"]
 #                                       [--hold-conns N] [--quiet-wait S] [--max-retry N] [--budget-minutes M]
-#                                       [--eventide-ref REF]
+#                                       [--eventide-ref REF] [--tls]
 #
 # Each server is pinned to core 0 (taskset -c 0; every JVM thread inherits it), wrk and the other
 # load generators to core 1. Rounds are interleaved: every round starts each server afresh (in a
@@ -15,6 +15,12 @@
 #   hold-10000         10,000 idle keep-alive connections from hold.js: server RSS (and, for the JVMs,
 #                      live heap after a full GC) before and after, every connection must get its 200
 #   plaintext-c10000   GET /plaintext, keep-alive, 10,000 connections
+# With --tls every server speaks HTTPS (TLS 1.3, a P-256 certificate made with openssl for the run;
+# Netty with the JDK's SSLEngine, SslProvider.JDK, the TLS stack Eventide uses) and the cells are:
+#   https-c1000        GET /plaintext over HTTPS, keep-alive, 1,000 connections
+#   handshake-c32      GET /plaintext with Connection: close (close.lua), 32 connections: every
+#                      request is a new TCP connection and a full TLS handshake (wrk resumes no
+#                      session), so req/s is handshakes/s
 # Per cell: requests/s, p50/p99 latency, wrk's socket errors and non-2xx responses, and the server's
 # CPU time per request (utime+stime of all its threads from /proc/PID/stat, before and after wrk).
 # The machine may be shared: each cell first waits (at most --quiet-wait S, default 30) for both
@@ -40,10 +46,12 @@ MAX_RETRY=2
 BUDGET_MIN=45       # after this many minutes: no more waiting for quiet, no more re-runs
 HOLD_CONNS=10000
 SERVERS="eventide node netty"
+TLS=0
+SCHEME=http
 SERVER_CORE=0
 CLIENT_CORE=1
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROUNDS=1; DURATION=3; WARMUP=2; CELL_WARMUP=1; QUIET_WAIT=5; MAX_RETRY=0; shift ;;
@@ -55,6 +63,7 @@ while [[ $# -gt 0 ]]; do
     --eventide-ref) EVENTIDE_REF="$2"; shift 2 ;;
     --max-retry) MAX_RETRY="$2"; shift 2 ;;
     --budget-minutes) BUDGET_MIN="$2"; shift 2 ;;
+    --tls) TLS=1; SCHEME=https; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -75,8 +84,18 @@ PIN_SERVER=(taskset -c "$SERVER_CORE")
 PIN_CLIENT=(taskset -c "$CLIENT_CORE")
 BUDGET_END=$((SECONDS + BUDGET_MIN * 60))
 
-OUT="$ROOT/bench/results/http-$(date +%Y%m%d-%H%M%S)"
+OUT="$ROOT/bench/results/http$([[ $TLS == 1 ]] && echo s)-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
+
+# --tls: one self-signed certificate for the run, handed to every server as TLS_CERT/TLS_KEY.
+if (( TLS )); then
+  command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$OUT/tls-key.pem" -out "$OUT/tls-cert.pem" \
+    >"$OUT/tls-openssl.log" 2>&1 || die "openssl could not make a certificate: see $OUT/tls-openssl.log"
+  export TLS_CERT="$OUT/tls-cert.pem" TLS_KEY="$OUT/tls-key.pem"
+  export EVENTIDE_TLS_CERT="$TLS_CERT" EVENTIDE_TLS_KEY="$TLS_KEY" # Eventide reads them as tls.cert / tls.key
+fi
 
 # --- Eventide: build, then snapshot the jars and Bench.java so that other people's edits or
 # rebuilds during the run cannot change what is measured. The server command is equivalent to
@@ -199,7 +218,7 @@ start_server() { # name port
   esac
   SERVER_PID=$!
   local deadline=$((SECONDS + 120))
-  until [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/plaintext" || true)" == 200 ]]; do
+  until [[ "$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "$SCHEME://127.0.0.1:$port/plaintext" || true)" == 200 ]]; do
     kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; log "$name exited at start: $(tail -5 "$log")"; return 1; }
     (( SECONDS < deadline )) || { log "$name did not answer within 120 s"; stop_server; return 1; }
     sleep 0.2
@@ -229,8 +248,8 @@ to_ms() {
 wrk_run() { # out-file connections duration path [script args...]
   local file="$1" conns="$2" dur="$3" path="$4"; shift 4
   local script=()
-  [[ $# -gt 0 ]] && script=(-s "$1" "http://127.0.0.1:$PORT$path" -- "${@:2}")
-  [[ $# -gt 0 ]] || script=("http://127.0.0.1:$PORT$path")
+  [[ $# -gt 0 ]] && script=(-s "$1" "$SCHEME://127.0.0.1:$PORT$path" -- "${@:2}")
+  [[ $# -gt 0 ]] || script=("$SCHEME://127.0.0.1:$PORT$path")
   timeout $((dur + 60)) "${PIN_CLIENT[@]}" wrk -t1 -c"$conns" -d"${dur}s" --latency "${script[@]}" >"$file" 2>&1 || true
 }
 
@@ -353,13 +372,21 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     PORT=$((PORT_BASE + ROUND * 10 + idx))
     while ! port_free "$PORT"; do PORT=$((PORT + 1000)); done
     if ! start_server "$srv" "$PORT"; then
-      for cell in plaintext-c1000 pipeline16-c256 json-c1000 plaintext-c10000; do
+      cells="plaintext-c1000 pipeline16-c256 json-c1000 plaintext-c10000"
+      (( TLS )) && cells="https-c1000 handshake-c32"
+      for cell in $cells; do
         printf '%s\t%s\t%s\tfailed\t0\t0\tnan\tnan\t0\tnan\tnan\tnan\tnan\t0\n' "$ROUND" "$srv" "$cell" >>"$OUT/results.tsv"
       done
       continue
     fi
     log " $srv up on port $PORT (pid $SERVER_PID, RSS $(( $(rss_kib "$SERVER_PID") / 1024 )) MiB); warming up ${WARMUP}s"
     wrk_run "$OUT/r$ROUND-$srv-warmup.txt" 1000 "$WARMUP" /plaintext
+    if (( TLS )); then
+      measure "$srv" https-c1000 1000 /plaintext
+      measure "$srv" handshake-c32 32 /plaintext "$HERE/close.lua"
+      stop_server
+      continue
+    fi
     measure "$srv" plaintext-c1000 1000 /plaintext
     measure "$srv" pipeline16-c256 256 /plaintext "$HERE/pipeline.lua" 16
     [[ "$srv" == netty ]] || measure "$srv" json-c1000 1000 /json

@@ -25,6 +25,8 @@ const CELLS = [
   ['pipeline16-c256', 'plaintext, 16-deep pipelining, 256 connections'],
   ['json-c1000', 'json, keep-alive, 1,000 connections'],
   ['plaintext-c10000', 'plaintext, keep-alive, 10,000 connections'],
+  ['https-c1000', 'HTTPS plaintext, keep-alive, 1,000 connections'],
+  ['handshake-c32', 'HTTPS, a new connection and TLS handshake per request (req/s = handshakes/s), 32 connections'],
 ];
 const SERVERS = ['eventide', 'node', 'netty'];
 const NAMES = { eventide: 'Eventide', node: 'Node.js', netty: 'Netty' };

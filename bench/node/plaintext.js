@@ -1,7 +1,10 @@
 // Node.js http server with the same endpoints as examples/Bench.java (the standard workload).
 // PORT (default 8080). One process, one thread: the reference for one Eventide loop.
+// TLS_CERT and TLS_KEY (PEM files): the same over HTTPS (bench/http/run.sh --tls).
 'use strict';
 const http = require('http');
+const https = require('https');
+const fs = require('fs');
 const port = Number(process.env.PORT || 8080);
 
 function cpu(n) {
@@ -19,7 +22,10 @@ function cpu(n) {
 
 const INDEX = 'Node.js standard workload: /plaintext /json /echo /delay?ms=N /cpu?n=N\n';
 
-http.createServer((req, res) => {
+const tls = process.env.TLS_CERT
+  ? { cert: fs.readFileSync(process.env.TLS_CERT), key: fs.readFileSync(process.env.TLS_KEY), ALPNProtocols: ['http/1.1'] }
+  : null;
+const handler = (req, res) => {
   const url = new URL(req.url, 'http://x');
   switch (url.pathname) {
     case '/plaintext':
@@ -51,4 +57,6 @@ http.createServer((req, res) => {
       res.writeHead(404);
       res.end('Not Found\n');
   }
-}).listen(port, '0.0.0.0', () => console.log(`node: listening on ${port}, pid ${process.pid}`));
+};
+(tls ? https.createServer(tls, handler) : http.createServer(handler))
+  .listen(port, '0.0.0.0', () => console.log(`node: listening on ${port}${tls ? ' (https)' : ''}, pid ${process.pid}`));

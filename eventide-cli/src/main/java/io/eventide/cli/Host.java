@@ -6,6 +6,8 @@ import io.eventide.core.EventideException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.LoopOptions;
 import io.eventide.core.Promise;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsException;
 import io.eventide.http.HttpOptions;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
@@ -88,6 +90,10 @@ public final class Host {
         this.cluster = ClusterLink.fromSystem();
         HttpOptions http = config.http();
         this.server = HttpServer.create(group, cluster == null ? http : http.toBuilder().tcp(http.tcp().reusePort(true)).build());
+        ServerTls tls = config.tls();
+        if (tls != null) {
+            server.tls(tls);
+        }
         // However the server is started (start(), or the app's own listen()), it is announced and
         // drained the same way: Eventide.http() followed by listen() used to skip the drain.
         server.onListening(s -> {
@@ -199,6 +205,28 @@ public final class Host {
         return lastBlocked;
     }
 
+    /**
+     * Reads the certificate and key files again (after a renewal) and serves them to new
+     * handshakes; open connections keep theirs. On SIGHUP, like nginx. A bad file is logged and
+     * the certificates in force stay. Not on a loop: it reads files.
+     *
+     * @return whether the new files are in force
+     */
+    public boolean reloadTls() {
+        ServerTls tls = server.tls();
+        if (tls == null) {
+            return false;
+        }
+        try {
+            tls.reload();
+            log().info("TLS certificates reloaded from {}", config.get("tls.cert"));
+            return true;
+        } catch (TlsException e) {
+            log().error("TLS reload failed, the previous certificates stay in force: {}", e.getMessage());
+            return false;
+        }
+    }
+
     /** @return whether a drain has begun (readiness is false) */
     public boolean isDraining() {
         return draining;
@@ -278,6 +306,9 @@ public final class Host {
     private void installSignals() {
         if (signalsInstalled.compareAndSet(false, true)) {
             Signals.onTerminate(this::drainAndExit);
+            if (server.tls() != null) {
+                Signals.onReload(this::reloadTls);
+            }
         }
     }
 
@@ -286,7 +317,8 @@ public final class Host {
         installSignals();
         String overrides = config.overrides();
         // blocking-ok: one line, once per public listener, as the server starts (before it has served anything)
-        System.out.println("eventide: listening on http://" + host + ":" + port + " ("
+        System.out.println("eventide: listening on " + (server.tls() != null ? "https" : "http") + "://" + host + ":" + port
+                + " ("
                 + group.size() + (group.size() == 1 ? " loop" : " loops") + ", JDK " + Runtime.version()
                 + ", pid " + ProcessHandle.current().pid() + ", config " + config.source()
                 + (overrides.isEmpty() ? "" : "; " + overrides) + extra + ")");

@@ -1,6 +1,8 @@
 package io.eventide.cli;
 
 import io.eventide.core.net.TcpOptions;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsException;
 import io.eventide.http.HttpOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +124,30 @@ public final class HostConfig {
 
     private Duration millis(String key) {
         return Duration.ofMillis(number(key));
+    }
+
+    /**
+     * The HTTPS settings from {@code tls.cert} and {@code tls.key}: both or neither. Reads the files
+     * now, so a missing or unreadable one is reported at startup as a configuration error.
+     *
+     * @return the server's TLS configuration, or null when neither key is set (plain HTTP)
+     */
+    public ServerTls tls() {
+        String cert = get("tls.cert") == null ? "" : get("tls.cert");
+        String key = get("tls.key") == null ? "" : get("tls.key");
+        if (cert.isEmpty() && key.isEmpty()) {
+            return null;
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw new ConfigException("tls.cert and tls.key go together: " + (cert.isEmpty() ? "tls.cert" : "tls.key")
+                    + " is not set (" + (cert.isEmpty() ? "tls.key from " + origin("tls.key") : "tls.cert from "
+                    + origin("tls.cert")) + ")");
+        }
+        try {
+            return ServerTls.pem(Path.of(cert), Path.of(key));
+        } catch (TlsException e) {
+            throw new ConfigException("tls.cert/tls.key: " + e.getMessage());
+        }
     }
 
     /** @return the listening port */

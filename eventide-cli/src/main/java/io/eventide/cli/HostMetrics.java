@@ -106,6 +106,16 @@ public final class HostMetrics {
                 .callback(cb -> cb.call(server.accepted())).register(registry);
         CounterWithCallback.builder().name("eventide_connections_refused").help("Connections closed at accept: loop at its cap")
                 .callback(cb -> cb.call(server.refused())).register(registry);
+        CounterWithCallback.builder().name("eventide_tls_handshakes").help("TLS handshakes completed")
+                .callback(cb -> cb.call(server.tlsStats().handshakes())).register(registry);
+        CounterWithCallback.builder().name("eventide_tls_handshake_failures")
+                .help("TLS handshakes that failed (untrusted or bad peer, no common protocol)")
+                .callback(cb -> cb.call(server.tlsStats().failures())).register(registry);
+        CounterWithCallback.builder().name("eventide_tls_handshake_timeouts").help("TLS handshakes not done within the timeout")
+                .callback(cb -> cb.call(server.tlsStats().timeouts())).register(registry);
+        CounterWithCallback.builder().name("eventide_tls_plaintext_rejected")
+                .help("Plaintext (http://) requests sent to the HTTPS port, closed")
+                .callback(cb -> cb.call(server.tlsStats().plaintext())).register(registry);
         CounterWithCallback.builder().name("eventide_http_responses").help("Responses by status class")
                 .labelNames("code").callback(cb -> {
                     for (int c = 1; c <= 5; c++) {

@@ -22,6 +22,18 @@ final class Signals {
      * @return whether the handlers could be installed (false on JVMs without sun.misc.Signal)
      */
     static boolean onTerminate(Runnable action) {
+        return on(action, "TERM", "INT");
+    }
+
+    /**
+     * @param action what to run on SIGHUP (reload certificates, like nginx)
+     * @return whether the handler could be installed
+     */
+    static boolean onReload(Runnable action) {
+        return on(action, "HUP");
+    }
+
+    private static boolean on(Runnable action, String... names) {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
@@ -38,13 +50,13 @@ final class Signals {
             };
             Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType}, ih);
             Method handle = signal.getMethod("handle", signal, handlerType);
-            for (String name : new String[] {"TERM", "INT"}) {
+            for (String name : names) {
                 handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.getLogger("io.eventide.host").log(System.Logger.Level.WARNING,
-                    "cannot install SIGTERM/SIGINT handlers (" + e + "); the JVM shutdown hook still drains", e);
+                    "cannot install SIG" + String.join("/SIG", names) + " handlers (" + e + ")", e);
             return false;
         }
     }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><th>knob</th><th>default</th></tr>
  *   <tr><td>chunk size</td><td>{@value #DEFAULT_CHUNK_SIZE} bytes</td></tr>
  *   <tr><td>free-list size</td><td>{@value #DEFAULT_MAX_POOLED} chunks per loop</td></tr>
+ *   <tr><td>large chunk size (TLS)</td><td>{@value #LARGE_CHUNK_SIZE} bytes</td></tr>
+ *   <tr><td>large free-list size</td><td>{@value #LARGE_MAX_POOLED} chunks per loop</td></tr>
  * </table>
  *
  * <p><b>Threading:</b> loop-confined: acquire and release only on the owning loop. The static
@@ -25,6 +27,10 @@ public final class BufferPool {
     public static final int DEFAULT_CHUNK_SIZE = 16 * 1024;
     /** How many free buffers a loop keeps for reuse. */
     public static final int DEFAULT_MAX_POOLED = 256;
+    /** Size of the buffers of a loop's large pool (TLS records: wrap and unwrap). */
+    public static final int LARGE_CHUNK_SIZE = 64 * 1024;
+    /** How many free large buffers a loop keeps for reuse. */
+    public static final int LARGE_MAX_POOLED = 32;
 
     private static final AtomicLong OUTSTANDING_TOTAL = new AtomicLong();
 

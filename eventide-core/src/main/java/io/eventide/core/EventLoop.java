@@ -1,15 +1,15 @@
 package io.eventide.core;
 
+import io.eventide.core.internal.LoopStats;
+import io.eventide.core.internal.NioPoller;
 import io.eventide.core.internal.ScheduledTimer;
 import io.eventide.core.internal.TimerQueue;
 import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,11 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
- * One event loop: one thread, one {@link Selector}, a task queue any thread may feed, timers,
+ * One event loop: one thread, one {@link java.nio.channels.Selector}, a task queue any thread may feed, timers,
  * immediates and the microtask queue that promise reactions run from. Everything registered on a
  * loop (connections, timers, promises) belongs to it for life, and its callbacks run on its thread
  * one at a time, in order. See {@code docs/design/event-loop.md} for the phases of one iteration:
@@ -44,60 +42,42 @@ import java.util.function.Consumer;
  * {@link #readBuffer}, {@link #onShutdown}) must be called on this loop's thread.
  */
 public final class EventLoop implements Executor {
-    private static final int AWAKE = 0;
-    private static final int SLEEPING = 1;
     private static final int RUNNING = 0;
     private static final int CLOSING = 1;
     private static final int TERMINATED = 2;
     /** Tasks run per iteration before I/O gets its turn again (fairness between queue and sockets). */
     private static final int TASK_BUDGET = 1024;
+    /** While closing, the drain condition is looked at at least this often. */
+    private static final long CLOSING_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Size of the per-loop direct buffer every socket read on this loop goes through. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
 
     private final LoopGroup group;
     private final String name;
     private final Thread thread;
-    private final Selector selector;
+    private final NanoClock clock;
+    private final LoopStats stats = new LoopStats();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    private final NioPoller poller;
     private final ArrayDeque<Runnable> immediates = new ArrayDeque<>();
     private final ArrayDeque<Runnable> microtasks = new ArrayDeque<>();
     private final ArrayList<Promise<?>> pendingRejections = new ArrayList<>();
     private final TimerQueue timers = new TimerQueue();
     private final BufferPool buffers = new BufferPool(BufferPool.DEFAULT_CHUNK_SIZE, BufferPool.DEFAULT_MAX_POOLED);
+    private final BufferPool largeBuffers = new BufferPool(BufferPool.LARGE_CHUNK_SIZE, BufferPool.LARGE_MAX_POOLED);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-    private final Histogram lag = new Histogram();
     private final List<Runnable> shutdownHooks = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final Consumer<SelectionKey> keyDispatcher = this::dispatch;
     private volatile int state = RUNNING;
     private long closeDeadline;
-    private int prematureWakeups;
-
-    // Watchdog view: 'activity' changes before every callback; 'current' names it; 'idle' is true
-    // while the loop sleeps in select. The watchdog thread only reads these.
-    private volatile long activity;
-    private volatile boolean idle;
-    private Object current;
-
-    private volatile long idleNanos;
-    private long selectStart;
-    // Lag right now: how overdue the earliest timer is when the loop wakes up. Kept as the max over
-    // the current and the previous one-second window, for admission control (lagNow()).
-    private volatile long lagWindowMax;
-    private volatile long lagPrevWindowMax;
-    private long lagWindowStart = System.nanoTime();
-    private volatile long tasksRun;
-    private final long startNanos = System.nanoTime();
+    // Written by the loop thread as it terminates; read after terminationFuture() completed.
+    private volatile int abandonedChannels;
 
     EventLoop(LoopGroup group, String name) {
         this.group = group;
         this.name = name;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for " + name, e);
-        }
+        this.clock = group.options().clock();
+        this.poller = new NioPoller(name, stats, () -> !tasks.isEmpty(), this::dispatch);
         this.thread = new LoopThread(this);
     }
 
@@ -137,6 +117,16 @@ public final class EventLoop implements Executor {
         return state != RUNNING;
     }
 
+    /**
+     * The loop's time, from the group's {@link NanoClock} (the system's monotonic clock unless a test
+     * installed another): what timers, lag and idle timeouts are measured with. Any thread.
+     *
+     * @return nanoseconds from an arbitrary origin
+     */
+    public long now() {
+        return clock.nanoTime();
+    }
+
     Thread thread() {
         return thread;
     }
@@ -159,9 +149,8 @@ public final class EventLoop implements Executor {
             throw new LoopClosedException("loop " + name + " has terminated; task refused: " + task);
         }
         tasks.offer(task);
-        // get() first keeps a busy loop's producers from bouncing the cache line with getAndSet.
-        if (!inLoop() && wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
-            selector.wakeup();
+        if (!inLoop()) {
+            poller.wakeup();
         }
         if (state == TERMINATED && tasks.remove(task)) {
             throw new LoopClosedException("loop " + name + " has terminated; task refused: " + task);
@@ -216,7 +205,7 @@ public final class EventLoop implements Executor {
     private Timer schedule(Duration delay, long periodNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
         long d = Math.max(TimeUnit.MILLISECONDS.toNanos(1), delay.toNanos());
-        ScheduledTimer t = new ScheduledTimer(this, task, System.nanoTime() + d, periodNanos);
+        ScheduledTimer t = new ScheduledTimer(thread, this, task, now() + d, periodNanos);
         if (inLoop()) {
             timers.add(t);
         } else {
@@ -291,14 +280,22 @@ public final class EventLoop implements Executor {
      */
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
         checkInLoop();
-        channel.configureBlocking(false);
-        return channel.register(selector, ops, handler);
+        return poller.register(channel, ops, handler);
     }
 
     /** @return this loop's buffer pool. Loop-confined. */
     public BufferPool buffers() {
         checkInLoop();
         return buffers;
+    }
+
+    /**
+     * @return this loop's pool of {@value BufferPool#LARGE_CHUNK_SIZE}-byte buffers, big enough for
+     *     several whole TLS records (what {@code SSLEngine} wrap and unwrap need). Loop-confined.
+     */
+    public BufferPool largeBuffers() {
+        checkInLoop();
+        return largeBuffers;
     }
 
     /**
@@ -331,7 +328,7 @@ public final class EventLoop implements Executor {
      * @param label e.g. the HTTP request being handled
      */
     public void labelCurrent(Object label) {
-        current = label;
+        stats.label(label);
     }
 
     /**
@@ -362,7 +359,7 @@ public final class EventLoop implements Executor {
 
     /** @return loop lag: how late timers ran versus their deadline, in nanoseconds */
     public Histogram lag() {
-        return lag;
+        return stats.lag();
     }
 
     /**
@@ -370,7 +367,7 @@ public final class EventLoop implements Executor {
      *     loop got to its due timers. Cheap enough to check on every request (admission control).
      */
     public long recentLag() {
-        return Math.max(lagWindowMax, lagPrevWindowMax);
+        return stats.recentLag();
     }
 
     /** @return tasks waiting in the queue fed by {@link #execute} */
@@ -380,34 +377,48 @@ public final class EventLoop implements Executor {
 
     /** @return nanoseconds this loop spent sleeping in select since it started */
     public long idleNanos() {
-        return idleNanos;
+        return stats.idleNanos();
     }
 
     /** @return nanoseconds since this loop started */
     public long uptimeNanos() {
-        return System.nanoTime() - startNanos;
+        return stats.uptimeNanos();
     }
 
     /** @return callbacks run so far (tasks, I/O events, timers) */
     public long tasksRun() {
-        return tasksRun;
+        return stats.tasksRun();
     }
 
     /** @return channels registered with this loop's selector (including ones being cancelled) */
     public int registeredChannels() {
-        return state == TERMINATED ? 0 : selector.keys().size();
+        return state == TERMINATED ? 0 : poller.keys().size();
     }
 
-    long activity() {
-        return activity;
+    /**
+     * Channels still open when this loop terminated, closed bluntly by the loop itself rather than
+     * by their handlers (so their buffers and close callbacks were skipped). A graceful close leaves
+     * none: the close procedure force-closes stragglers through their handlers at the deadline.
+     * Meaningful once the group's close completed; 0 before. Any thread.
+     *
+     * @return that count
+     */
+    public int abandonedChannels() {
+        return abandonedChannels;
     }
 
-    boolean isIdle() {
-        return idle;
+    /**
+     * Pooled buffers acquired on this loop and not released: 0 once a group closed cleanly. Read
+     * on this loop, or from any thread after the group's close completed.
+     *
+     * @return that count
+     */
+    public long outstandingBuffers() {
+        return buffers.outstanding() + largeBuffers.outstanding();
     }
 
-    Object currentHandler() {
-        return current;
+    LoopStats stats() {
+        return stats;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -416,7 +427,7 @@ public final class EventLoop implements Executor {
     private void run() {
         try {
             while (true) {
-                poll(pollTimeoutNanos());
+                poller.poll(pollTimeoutNanos());
                 runDueTimers();
                 runTasks();
                 runImmediates();
@@ -432,95 +443,28 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /** 0 if work is queued; else until the earliest timer; forever if none; capped while closing. */
     private long pollTimeoutNanos() {
         if (!tasks.isEmpty() || !immediates.isEmpty()) {
             return 0;
         }
         long next = timers.nextDeadline();
-        long now = System.nanoTime();
+        long now = now();
         // Sample lag before polling too: requests read by this poll see how late the loop is now.
-        sampleLag(now);
+        stats.sampleLag(now, next);
         long timeout = next == Long.MAX_VALUE ? -1 : Math.max(0, next - now);
         if (state == CLOSING) {
-            // While closing, look at the drain condition at least every 10 ms.
-            long cap = TimeUnit.MILLISECONDS.toNanos(10);
-            timeout = timeout < 0 ? cap : Math.min(timeout, cap);
+            timeout = timeout < 0 ? CLOSING_POLL_NANOS : Math.min(timeout, CLOSING_POLL_NANOS);
         }
         return timeout;
     }
 
-    private void poll(long timeoutNanos) {
-        try {
-            if (timeoutNanos == 0) {
-                selector.selectNow(keyDispatcher);
-                return;
-            }
-            wakeState.set(SLEEPING);
-            // Re-check after publishing SLEEPING: a producer that offered before this line is seen
-            // here; one that offers after it sees SLEEPING and calls wakeup(). Nothing is missed.
-            if (!tasks.isEmpty()) {
-                wakeState.set(AWAKE);
-                selector.selectNow(keyDispatcher);
-                return;
-            }
-            long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-            selectStart = System.nanoTime();
-            idle = true;
-            int n = selector.select(keyDispatcher, ms);
-            long slept = System.nanoTime() - selectStart;
-            endIdle();
-            wakeState.set(AWAKE);
-            detectSpin(n, ms, slept);
-        } catch (IOException e) {
-            Reporting.LOG.log(Level.ERROR, "select failed on loop " + name, e);
-        }
-    }
-
-    private void sampleLag(long now) {
-        long next = timers.nextDeadline();
-        long lag = next == Long.MAX_VALUE ? 0 : Math.max(0, now - next);
-        if (now - lagWindowStart >= 1_000_000_000L) {
-            lagPrevWindowMax = lagWindowMax;
-            lagWindowMax = lag;
-            lagWindowStart = now;
-        } else if (lag > lagWindowMax) {
-            lagWindowMax = lag;
-        }
-    }
-
-    /**
-     * The JDK epoll spin bug (JDK-6403933) that made Netty rebuild selectors was fixed long ago, so we
-     * do not rebuild (handlers keep their keys); we only say so loudly if a selector ever spins.
-     */
-    private void detectSpin(int selected, long ms, long sleptNanos) {
-        boolean premature = selected == 0 && tasks.isEmpty() && ms > 1
-                && sleptNanos < TimeUnit.MILLISECONDS.toNanos(ms) / 2 && timers.nextDeadline() > System.nanoTime();
-        prematureWakeups = premature ? prematureWakeups + 1 : 0;
-        if (prematureWakeups == 512) {
-            Reporting.LOG.log(Level.WARNING, "selector of loop " + name + " returned early 512 times in a row "
-                    + "with nothing ready; the JDK selector may be spinning");
-        }
-    }
-
-    /**
-     * Ends the idle period at the first ready key: keys are dispatched from inside
-     * {@code Selector.select(Consumer, timeout)}, so time spent in handlers is busy time and the
-     * watchdog must see the loop as running, not sleeping.
-     */
-    private void endIdle() {
-        if (idle) {
-            idle = false;
-            idleNanos += System.nanoTime() - selectStart;
-        }
-    }
-
     private void dispatch(SelectionKey key) {
-        endIdle();
         IoHandler h = (IoHandler) key.attachment();
         if (!key.isValid()) {
             return;
         }
-        enter(h);
+        stats.enter(h);
         try {
             h.ready(key, key.readyOps());
         } catch (Throwable t) {
@@ -531,18 +475,16 @@ public final class EventLoop implements Executor {
             } catch (RuntimeException e) {
                 reportUncaught(e);
             }
-        } finally {
-            current = null;
         }
-        drainMicrotasks();
+        finishCallback();
     }
 
     private void runDueTimers() {
-        long now = System.nanoTime();
-        sampleLag(now);
+        long now = now();
+        stats.sampleLag(now, timers.nextDeadline());
         ScheduledTimer t;
         while ((t = timers.pollDue(now)) != null) {
-            lag.record(now - t.deadline());
+            stats.recordTimerLag(now - t.deadline());
             runGuarded(t.task(), t.task());
             if (t.periodic() && !t.isCancelled()) {
                 t.advance(now);
@@ -569,22 +511,26 @@ public final class EventLoop implements Executor {
         }
     }
 
-    private void enter(Object handler) {
-        current = handler;
-        activity = activity + 1; // single writer: this thread
-        tasksRun = tasksRun + 1;
-    }
-
     private void runGuarded(Object handler, Runnable r) {
-        enter(handler);
+        stats.enter(handler);
         try {
             r.run();
         } catch (Throwable t) {
             reportUncaught(t);
-        } finally {
-            current = null;
         }
-        drainMicrotasks();
+        finishCallback();
+    }
+
+    /**
+     * Drains the microtasks the callback queued, still under its label: a promise reaction that
+     * blocks is reported with the handler that settled the promise, not as loop internals.
+     */
+    private void finishCallback() {
+        try {
+            drainMicrotasks();
+        } finally {
+            stats.exit();
+        }
     }
 
     private void drainMicrotasks() {
@@ -637,11 +583,12 @@ public final class EventLoop implements Executor {
     }
 
     private boolean closingDone() {
-        if (selector.keys().isEmpty() && tasks.isEmpty() && microtasks.isEmpty()) {
+        if (poller.keys().isEmpty() && tasks.isEmpty() && microtasks.isEmpty()) {
             return true;
         }
+        // The close deadline is wall time for people waiting on close, never the (maybe manual) clock.
         if (System.nanoTime() - closeDeadline >= 0) {
-            for (SelectionKey k : selector.keys().toArray(new SelectionKey[0])) {
+            for (SelectionKey k : poller.keys().toArray(new SelectionKey[0])) {
                 if (k.attachment() instanceof IoHandler h && k.isValid()) {
                     Reporting.LOG.log(Level.DEBUG, "forcing close of " + h.handlerName() + " on " + name);
                     try {
@@ -664,19 +611,9 @@ public final class EventLoop implements Executor {
         while ((r = tasks.poll()) != null) {
             runGuarded(r, r); // late completions (e.g. worker results) still reach their promises
         }
-        for (SelectionKey k : selector.keys()) {
-            try {
-                k.channel().close();
-            } catch (IOException e) {
-                // Closing a channel at shutdown: nothing useful to do with the failure.
-            }
-        }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            Reporting.LOG.log(Level.DEBUG, "closing selector of " + name + " failed", e);
-        }
+        abandonedChannels = poller.close();
         buffers.dispose();
+        largeBuffers.dispose();
         terminated.complete(null);
     }
 

@@ -36,6 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * On SIGTERM/SIGINT (JVM shutdown) every group still open is closed this way with a 10 s deadline
  * ({@code eventide.core.shutdown-grace-ms}).
  *
+ * <p>Why {@link #close(Duration)} returns a {@link CompletableFuture}, the one place in the API that
+ * does not return a {@link Promise}: a promise completes on the loop that owns it, and the loops of
+ * this group are exactly what is being closed. Its completion means "no loop of this group is left",
+ * so no loop of the group can deliver it; the callers are main threads, shutdown hooks and tests,
+ * which wait with {@code join()}. A loop of another group that wants a promise bridges with
+ * {@link Promise#from(EventLoop, java.util.concurrent.CompletionStage)}.
+ *
  * <p><b>Threading:</b> any thread.
  */
 public final class LoopGroup implements AutoCloseable {

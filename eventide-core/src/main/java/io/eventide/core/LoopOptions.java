@@ -27,12 +27,14 @@ import java.util.function.Consumer;
  * @param workerQueue bound of the offload queue; past it, offload fails with {@link OverloadException}
  * @param onUncaught receives exceptions thrown by tasks and callbacks (default: logged)
  * @param onUnhandledRejection receives failures of promises nobody handled (default: logged)
+ * @param clock the loops' time source for timers, lag and idle timeouts (default:
+ *     {@link NanoClock#SYSTEM}; tests install a manual one)
  *
  * <p><b>Threading:</b> immutable value; any thread.
  */
 public record LoopOptions(int loops, String namePrefix, Duration blockedThreshold,
         Consumer<BlockedLoopReport> onBlocked, Duration lagProbeInterval, int workerThreads, int workerQueue,
-        Consumer<Throwable> onUncaught, Consumer<Throwable> onUnhandledRejection) {
+        Consumer<Throwable> onUncaught, Consumer<Throwable> onUnhandledRejection, NanoClock clock) {
 
     /** Default bound of the worker queue. */
     public static final int DEFAULT_WORKER_QUEUE = 1024;
@@ -51,6 +53,7 @@ public record LoopOptions(int loops, String namePrefix, Duration blockedThreshol
         Objects.requireNonNull(lagProbeInterval, "lagProbeInterval");
         Objects.requireNonNull(onUncaught, "onUncaught");
         Objects.requireNonNull(onUnhandledRejection, "onUnhandledRejection");
+        Objects.requireNonNull(clock, "clock");
     }
 
     /** @return the defaults, read from system properties where set */
@@ -61,54 +64,60 @@ public record LoopOptions(int loops, String namePrefix, Duration blockedThreshol
                 Reporting::logBlocked, Duration.ofMillis(20),
                 Integer.getInteger("eventide.core.worker-threads", Math.max(4, cores)),
                 Integer.getInteger("eventide.core.worker-queue", DEFAULT_WORKER_QUEUE),
-                Reporting::logUncaught, Reporting::logUnhandledRejection);
+                Reporting::logUncaught, Reporting::logUnhandledRejection, NanoClock.SYSTEM);
     }
 
     /** @param n loops @return a copy with that many loops */
     public LoopOptions loops(int n) {
         return new LoopOptions(n, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection);
+                workerQueue, onUncaught, onUnhandledRejection, clock);
     }
 
     /** @param prefix thread name prefix @return a copy with it */
     public LoopOptions namePrefix(String prefix) {
         return new LoopOptions(loops, prefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection);
+                workerQueue, onUncaught, onUnhandledRejection, clock);
     }
 
     /** @param threshold watchdog threshold @return a copy with it */
     public LoopOptions blockedThreshold(Duration threshold) {
         return new LoopOptions(loops, namePrefix, threshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection);
+                workerQueue, onUncaught, onUnhandledRejection, clock);
     }
 
     /** @param sink watchdog report sink @return a copy with it */
     public LoopOptions onBlocked(Consumer<BlockedLoopReport> sink) {
         return new LoopOptions(loops, namePrefix, blockedThreshold, sink, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection);
+                workerQueue, onUncaught, onUnhandledRejection, clock);
     }
 
     /** @param interval lag probe period, {@link Duration#ZERO} to disable @return a copy with it */
     public LoopOptions lagProbeInterval(Duration interval) {
         return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, interval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection);
+                workerQueue, onUncaught, onUnhandledRejection, clock);
     }
 
     /** @param threads worker threads @param queue worker queue bound @return a copy with them */
     public LoopOptions workers(int threads, int queue) {
         return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, threads, queue,
-                onUncaught, onUnhandledRejection);
+                onUncaught, onUnhandledRejection, clock);
     }
 
     /** @param sink receives uncaught callback exceptions @return a copy with it */
     public LoopOptions onUncaught(Consumer<Throwable> sink) {
         return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, sink, onUnhandledRejection);
+                workerQueue, sink, onUnhandledRejection, clock);
+    }
+
+    /** @param c the loops' time source @return a copy with it */
+    public LoopOptions clock(NanoClock c) {
+        return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
+                workerQueue, onUncaught, onUnhandledRejection, c);
     }
 
     /** @param sink receives unhandled promise rejections @return a copy with it */
     public LoopOptions onUnhandledRejection(Consumer<Throwable> sink) {
         return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, sink);
+                workerQueue, onUncaught, sink, clock);
     }
 }

@@ -1,5 +1,6 @@
 package io.eventide.core;
 
+import io.eventide.core.internal.LoopStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +65,9 @@ final class Watchdog implements Runnable {
     }
 
     private void check(int i, EventLoop loop, long now) {
-        long a = loop.activity();
-        if (loop.isIdle() || a != lastActivity[i]) {
+        LoopStats stats = loop.stats();
+        long a = stats.activity();
+        if (stats.isIdle() || a != lastActivity[i]) {
             lastActivity[i] = a;
             since[i] = now;
             return;
@@ -74,9 +76,9 @@ final class Watchdog implements Runnable {
         if (blocked < thresholdNanos || reported[i] == a) {
             return;
         }
-        Object handler = loop.currentHandler();
+        Object handler = stats.current();
         StackTraceElement[] stack = loop.thread().getStackTrace();
-        if (loop.activity() != a) {
+        if (stats.activity() != a) {
             return; // it moved on while we looked; the stack would be someone else's
         }
         reported[i] = a;

@@ -66,59 +66,6 @@ class EventLoopTest {
     }
 
     @Test
-    void timersFireInDeadlineThenSchedulingOrder() {
-        List<String> order = new ArrayList<>();
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            loop.setTimeout(30, () -> order.add("30a"));
-            loop.setTimeout(10, () -> order.add("10"));
-            loop.setTimeout(30, () -> order.add("30b"));
-            Timer cancelled = loop.setTimeout(20, () -> order.add("cancelled"));
-            cancelled.cancel();
-            loop.setTimeout(40, () -> result.complete(order));
-        });
-        assertThat(result.join()).containsExactly("10", "30a", "30b");
-    }
-
-    @Test
-    void intervalRepeatsUntilCancelledAndImmediateRunsAfterCurrentTask() {
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            List<String> order = new ArrayList<>();
-            loop.setImmediate(() -> order.add("immediate"));
-            order.add("task");
-            AtomicInteger ticks = new AtomicInteger();
-            Timer[] interval = new Timer[1];
-            interval[0] = loop.setInterval(Duration.ofMillis(1), () -> {
-                order.add("tick" + ticks.incrementAndGet());
-                if (ticks.get() == 3) {
-                    interval[0].cancel();
-                    loop.setTimeout(5, () -> result.complete(order));
-                }
-            });
-        });
-        assertThat(result.join()).containsExactly("task", "immediate", "tick1", "tick2", "tick3");
-    }
-
-    @Test
-    void hundredThousandPendingTimersAreCheapToScheduleCancelAndFire() {
-        CompletableFuture<Integer> fired = new CompletableFuture<>();
-        loop.execute(() -> {
-            int n = 100_000;
-            Timer[] timers = new Timer[n];
-            int[] count = {0};
-            for (int i = 0; i < n; i++) {
-                timers[i] = loop.setTimeout(Duration.ofMillis(50 + (i % 100)), () -> count[0]++);
-            }
-            for (int i = 0; i < n; i += 2) {
-                timers[i].cancel();
-            }
-            loop.setTimeout(Duration.ofMillis(200), () -> fired.complete(count[0]));
-        });
-        assertThat(fired.join()).isEqualTo(50_000);
-    }
-
-    @Test
     void aThrowingTaskDoesNotKillTheLoop() {
         List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
         LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(1).onUncaught(uncaught::add));

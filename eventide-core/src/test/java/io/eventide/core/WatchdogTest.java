@@ -54,6 +54,25 @@ class WatchdogTest {
     }
 
     @Test
+    void aBlockingPromiseReactionIsReportedWithTheHandlerThatRanIt() throws Exception {
+        // Promise reactions run from the microtask queue drained right after the handler returns;
+        // the report must still name that handler, not "(loop internals)".
+        CompletableFuture<BlockedLoopReport> report = new CompletableFuture<>();
+        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(report::complete);
+        try (LoopGroup g = LoopGroup.create(opts)) {
+            CountDownLatch unblocked = new CountDownLatch(1);
+            g.loop(0).execute("checkout-handler", () -> Promise.resolved(g.loop(0), "order").then(v -> {
+                report.join();
+                unblocked.countDown();
+            }));
+            BlockedLoopReport r = report.join();
+            unblocked.await();
+            assertThat(r.handler()).isEqualTo("checkout-handler");
+        }
+    }
+
+    @Test
     void lambdaHandlersAreNamedAfterTheirClass() {
         Runnable r = () -> { };
         assertThat(Watchdog.describe(r)).startsWith(WatchdogTest.class.getName()).endsWith("(lambda)");

@@ -59,6 +59,10 @@ public final class BenchApp {
         HostConfig config = HostConfig.load(Map.of("keep-alive-timeout-ms", "60000", "port", "8080"));
         LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(config.loops()));
         HttpServer app = HttpServer.create(group, config.http());
+        io.eventide.core.tls.ServerTls tls = config.tls(); // tls.cert / tls.key: bench/http/run.sh --tls
+        if (tls != null) {
+            app.tls(tls);
+        }
         routes(app);
         more.accept(app, group);
         app.listen(config.port()).join(); // blocking-ok: main thread at startup

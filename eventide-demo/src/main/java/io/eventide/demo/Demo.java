@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * does, live: the server's own metrics over Server-Sent Events, chat rooms over WebSocket, uploads
  * with server-side progress, and the same CPU job run on the loop (lag spikes, the watchdog reports
  * it) and on a worker (lag stays flat). Binds 127.0.0.1:8080 unless {@code PORT}/{@code HOST} say
- * otherwise; nothing else to install.
+ * otherwise; nothing else to install. With {@code --tls} it serves HTTPS (and the chat over
+ * {@code wss://}) with a self-signed certificate made at startup ({@link SelfSigned}), unless
+ * {@code tls.cert}/{@code tls.key} name real ones.
  *
  * <p><b>Threading:</b> {@link #main} and {@link #install} run on the main thread at startup; the
  * routes run on the loops.
@@ -30,7 +32,7 @@ public final class Demo {
     }
 
     /**
-     * @param args ignored
+     * @param args {@code --tls} for HTTPS with a self-signed certificate
      * @throws IOException if the upload directory cannot be created
      */
     public static void main(String[] args) throws IOException {
@@ -42,9 +44,20 @@ public final class Demo {
         // Uploads are the visitor's files: they do not outlive the demo (exit by signal or otherwise).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(uploads), "eventide-demo-cleanup"));
         install(host, uploads);
+        SelfSigned selfSigned = null;
+        if (java.util.List.of(args).contains("--tls") && host.http().tls() == null) {
+            Path dir = Files.createTempDirectory("eventide-demo-tls");
+            selfSigned = SelfSigned.create(dir);
+            host.http().tls(selfSigned.serverTls());
+        }
         host.startOrExit();
-        System.out.println("eventide: demo ready at http://" + cfg.host() + ":" + host.http().port() + "/ (uploads go to "
-                + uploads + " and are deleted on exit)");
+        boolean https = host.http().tls() != null;
+        System.out.println("eventide: demo ready at " + (https ? "https" : "http") + "://" + cfg.host() + ":"
+                + host.http().port() + "/ (uploads go to " + uploads + " and are deleted on exit)");
+        if (selfSigned != null) {
+            System.out.println("eventide: the certificate is self-signed for localhost and 127.0.0.1: browsers warn"
+                    + " once; curl --cacert " + selfSigned.certificate() + " https://localhost:" + host.http().port() + "/");
+        }
     }
 
     /**

@@ -61,4 +61,43 @@ final class BrowserTools {
         }
         return rc;
     }
+
+    /**
+     * Runs {@code src/test/e2e/demo.e2e.js} against {@code base} in headless Chromium and checks
+     * that it passed; its output is echoed with {@code prefix}. Bounded: a browser that hangs fails
+     * the test with its output instead of hanging CI.
+     *
+     * @param base the demo's URL
+     * @param shots where screenshots go
+     * @param env extra environment (E2E_TLS=1 for the https run)
+     * @param prefix marks the echoed lines
+     */
+    static void runDemoE2e(String base, Path shots, java.util.Map<String, String> env, String prefix) throws Exception {
+        Path script = Path.of("src", "test", "e2e", "demo.e2e.js").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString(), base, shots.toString()).redirectErrorStream(true);
+        pb.environment().put("NODE_PATH", playwright().toString());
+        pb.environment().put("CHROMIUM", chromium().toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        java.util.List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    System.out.println(prefix + l);
+                    lines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                lines.add("(output closed: " + e + ")");
+            }
+        });
+        if (!p.waitFor(8, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("playwright run did not finish in 8 minutes:\n" + String.join("\n", lines));
+        }
+        reader.join(java.time.Duration.ofSeconds(30));
+        org.assertj.core.api.Assertions.assertThat(p.exitValue()).as("playwright run:\n%s", String.join("\n", lines))
+                .isZero();
+        org.assertj.core.api.Assertions.assertThat(lines).contains("e2e: all passed");
+    }
 }

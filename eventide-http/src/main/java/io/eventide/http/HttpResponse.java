@@ -2,12 +2,14 @@ package io.eventide.http;
 
 import io.eventide.core.EventLoop;
 import io.eventide.core.net.Connection;
+import io.eventide.core.net.Protocol;
 import io.eventide.http.internal.server.Exchange;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The response to one request, written as a whole ({@link #end(String)}) or streamed
@@ -353,15 +355,17 @@ public final class HttpResponse {
     /**
      * Switches this connection to another protocol (WebSocket, ...): sends
      * {@code 101 Switching Protocols} with {@code headers}; once the current callback returns, HTTP
-     * lets go of the connection and {@code takeover} receives it. Set its handlers there; bytes the
-     * client sent after the request head are then replayed into the new data handler. Only for
-     * requests without a body. The connection still gets {@link Connection#onShutdown} when the
-     * server closes gracefully: the new protocol says goodbye its own way.
+     * lets go of the connection, {@code takeover} receives it and returns the {@link Protocol} that
+     * speaks over it from then on, and HTTP hands over in one step
+     * ({@link Connection#protocol(Protocol, java.nio.ByteBuffer)}): every handler replaced at once,
+     * then the bytes the client sent after the request head delivered to the new protocol. Only for
+     * requests without a body. The connection still gets {@link Protocol#onShutdown} when the server
+     * closes gracefully: the new protocol says goodbye its own way.
      *
      * @param headers response headers (Upgrade, Connection, protocol-specific ones)
-     * @param takeover receives the raw connection
+     * @param takeover receives the raw connection, returns the protocol to install
      */
-    public void upgrade(HttpHeaders headers, Consumer<Connection> takeover) {
+    public void upgrade(HttpHeaders headers, Function<Connection, Protocol> takeover) {
         x.checkLoop("upgrade");
         if (x.timedOut()) {
             return;

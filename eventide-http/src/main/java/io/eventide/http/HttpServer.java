@@ -4,6 +4,8 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.Histogram;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsStats;
 import io.eventide.http.internal.server.Dispatcher;
 import io.eventide.http.internal.server.Exchange;
 import io.eventide.http.internal.server.ServerEngine;
@@ -68,6 +70,7 @@ public final class HttpServer {
     private volatile String host;
     private final ServerEngine engine;
     private ErrorHandler errorHandler = HttpServer::defaultError;
+    private volatile ServerTls tls;
 
     private HttpServer(LoopGroup group, boolean ownsGroup, HttpOptions options) {
         this.group = group;
@@ -187,6 +190,38 @@ public final class HttpServer {
     // ------------------------------------------------------------------------------------------
     // Lifecycle
 
+    /**
+     * Serves HTTPS: every connection speaks TLS (1.3 or 1.2) with these certificates; WebSockets
+     * on this server are {@code wss://}. ALPN advertises {@code http/1.1} unless {@code tls} names
+     * its own protocols. Static files are read and encrypted on the loop (zero-copy
+     * {@code transferTo} needs plaintext). Before {@link #listen}.
+     *
+     * <pre>{@code
+     * app.tls(ServerTls.pem(Path.of("fullchain.pem"), Path.of("key.pem"))).listen(8443);
+     * // after the files were renewed: app.tls().reload();   (not on a loop: it reads files)
+     * }</pre>
+     *
+     * @param serverTls certificates and TLS settings
+     * @return this server
+     */
+    public HttpServer tls(ServerTls serverTls) {
+        if (!engine.ports().isEmpty()) {
+            throw new IllegalStateException("tls(...) must be set before listen");
+        }
+        this.tls = serverTls.alpn().isEmpty() ? serverTls.alpn("http/1.1") : serverTls;
+        return this;
+    }
+
+    /** @return the TLS settings in force (call {@link ServerTls#reload()} on it), or null for plain HTTP */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** @return TLS handshakes done, failed, timed out, and plaintext refused, over every listener */
+    public TlsStats tlsStats() {
+        return engine.tlsStats();
+    }
+
     /** @param port port, 0 for any @return completes when listening on all interfaces */
     public Promise<HttpServer> listen(int port) {
         return listen("0.0.0.0", port);
@@ -202,12 +237,12 @@ public final class HttpServer {
         EventLoop caller = EventLoop.current();
         if (caller == null) {
             Warmups.runOnce(); // before the first request, off the loops (issue 9, defect 10)
-            return engine.listen(host, port).map(v -> listening());
+            return engine.listen(host, port, tls).map(v -> listening());
         }
         return caller.offload(() -> {
             Warmups.runOnce();
             return this;
-        }).flatMap(v -> engine.listen(host, port)).map(v -> listening());
+        }).flatMap(v -> engine.listen(host, port, tls)).map(v -> listening());
     }
 
     private HttpServer listening() {

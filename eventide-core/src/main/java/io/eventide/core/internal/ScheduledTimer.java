@@ -1,7 +1,7 @@
 package io.eventide.core.internal;
 
-import io.eventide.core.EventLoop;
 import io.eventide.core.Timer;
+import java.util.concurrent.Executor;
 
 /**
  * A timer entry in a {@link TimerQueue}: deadline, insertion order (ties fire in order of
@@ -10,7 +10,8 @@ import io.eventide.core.Timer;
  * <p><b>Threading:</b> loop-confined, except {@link #cancel()} which hops to the loop.
  */
 public final class ScheduledTimer implements Timer {
-    private final EventLoop loop;
+    private final Thread owner;
+    private final Executor hop;
     private final Runnable task;
     private final long periodNanos;
     private long deadline;
@@ -20,13 +21,15 @@ public final class ScheduledTimer implements Timer {
     private TimerQueue queue;
 
     /**
-     * @param loop owning loop
+     * @param owner the owning loop's thread: the only one that touches the queue
+     * @param hop runs a task on that thread ({@link #cancel()} from elsewhere hops through it)
      * @param task what to run
-     * @param deadline first deadline, in {@link System#nanoTime()} units
+     * @param deadline first deadline, in the loop clock's nanoseconds
      * @param periodNanos repeat period, or 0 for a one-shot timer
      */
-    public ScheduledTimer(EventLoop loop, Runnable task, long deadline, long periodNanos) {
-        this.loop = loop;
+    public ScheduledTimer(Thread owner, Executor hop, Runnable task, long deadline, long periodNanos) {
+        this.owner = owner;
+        this.hop = hop;
         this.task = task;
         this.deadline = deadline;
         this.periodNanos = periodNanos;
@@ -48,13 +51,17 @@ public final class ScheduledTimer implements Timer {
     }
 
     /**
-     * Moves the deadline one period on, from the firing time (like Node's setInterval: a late
-     * firing does not cause a burst of catch-up runs).
+     * Moves the deadline one period on. On time, from the previous deadline (no drift); late by a
+     * period or more, from the firing time, like Node's setInterval: the next run is one period
+     * after the late one, never a burst of catch-up runs.
      *
      * @param now the time the timer fired
      */
     public void advance(long now) {
-        deadline = Math.max(deadline + periodNanos, now + 1);
+        deadline += periodNanos;
+        if (deadline - now <= 0) {
+            deadline = now + periodNanos;
+        }
     }
 
     void enqueued(TimerQueue q, long sequence) {
@@ -73,8 +80,8 @@ public final class ScheduledTimer implements Timer {
 
     @Override
     public void cancel() {
-        if (!loop.inLoop()) {
-            loop.execute(this::cancel);
+        if (Thread.currentThread() != owner) {
+            hop.execute(this::cancel);
             return;
         }
         if (cancelled) {

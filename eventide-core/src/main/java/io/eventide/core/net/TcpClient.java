@@ -7,6 +7,8 @@ import io.eventide.core.Promise;
 import io.eventide.core.Timer;
 import io.eventide.core.dns.Resolver;
 import io.eventide.core.spi.IoHandler;
+import io.eventide.core.tls.ClientTls;
+import io.eventide.core.tls.TlsException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,7 +45,7 @@ public final class TcpClient {
      * @return the connection once established, or the failure (refused, timed out, unresolvable)
      */
     public static Promise<Connection> connect(EventLoop loop, String host, int port, TcpOptions options) {
-        return connect(loop, host, port, options, null);
+        return connect(loop, host, port, options, (Resolver) null);
     }
 
     /**
@@ -72,6 +74,42 @@ public final class TcpClient {
             loop.execute(() -> HappyEyeballs.connect(loop, host, port, options, r, result));
         }
         return result;
+    }
+
+    /**
+     * Connects, then runs a TLS handshake: SNI and the certificate check use {@code host}.
+     *
+     * <pre>{@code
+     * TcpClient.connect(loop, "example.com", 443, TcpOptions.defaults(), ClientTls.defaults())
+     *          .then(conn -> conn.write(request));   // plaintext in, TLS records out
+     * }</pre>
+     *
+     * @param loop the loop that will own the connection
+     * @param host peer host name (checked against its certificate) or IP literal
+     * @param port peer port
+     * @param options TCP settings
+     * @param tls trust, host name check, client certificate, ALPN
+     * @return the connection once its handshake is done ({@link Connection#tls()} says what was
+     *     agreed), or the failure: a {@link TlsException} for a rejected handshake (untrusted,
+     *     expired or wrong-host certificate), a timeout, or a TCP/DNS failure
+     */
+    public static Promise<Connection> connect(EventLoop loop, String host, int port, TcpOptions options, ClientTls tls) {
+        Objects.requireNonNull(tls, "tls");
+        return connect(loop, host, port, options).flatMap(c -> handshake(c, host, port, tls));
+    }
+
+    private static Promise<Connection> handshake(Connection c, String host, int port, ClientTls tls) {
+        Promise<Connection> done = c.loop().promise();
+        // Until the handshake resolves the promise, a close (a rejected certificate, a timeout, the
+        // server hanging up) rejects it. The application replaces this handler once it has c.
+        c.onClose(cause -> done.reject(cause instanceof EventideException ee ? ee
+                : new TlsException("connection to " + host + ":" + port + " closed during the TLS handshake", cause)));
+        try {
+            c.startTls(tls.newEngine(host, port), tls.handshakeTimeout(), TlsCounters.NONE, host, info -> done.resolve(c));
+        } catch (RuntimeException e) {
+            c.destroy(e);
+        }
+        return done;
     }
 
     /**

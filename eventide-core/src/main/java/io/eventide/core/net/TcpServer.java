@@ -6,6 +6,8 @@ import io.eventide.core.LoopClosedException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.core.spi.IoHandler;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -42,6 +44,12 @@ import java.util.function.Consumer;
  * server stops accepting and asks each connection to finish ({@link Connection#onShutdown}, by
  * default {@link Connection#end()}).
  *
+ * <p>With a {@link ServerTls} ({@link #create(LoopGroup, TcpOptions, ServerTls, Consumer)}) every
+ * connection speaks TLS: the handler gets it once the handshake is done (its {@link Connection#tls()}
+ * says what was agreed), and reads and writes plaintext. Connections that fail the handshake, do not
+ * finish it within the handshake timeout, or send plaintext are closed before any handler sees them,
+ * and counted ({@link #tlsStats()}).
+ *
  * <p><b>Threading:</b> any thread may call {@link #listen} and {@link #close}; the connection
  * handler runs on the connection's loop.
  */
@@ -49,6 +57,8 @@ public final class TcpServer {
     private final LoopGroup group;
     private final TcpOptions options;
     private final Consumer<Connection> handler;
+    private final ServerTls tls;
+    private final TlsCounters tlsCounters = new TlsCounters();
     private final PerLoop[] perLoop;
     private final List<Listener> listeners = new ArrayList<>();
     private final AtomicInteger rr = new AtomicInteger();
@@ -58,9 +68,10 @@ public final class TcpServer {
     private volatile int port = -1;
     private volatile boolean closed;
 
-    private TcpServer(LoopGroup group, TcpOptions options, Consumer<Connection> handler) {
+    private TcpServer(LoopGroup group, TcpOptions options, ServerTls tls, Consumer<Connection> handler) {
         this.group = group;
         this.options = options;
+        this.tls = tls;
         this.handler = handler;
         this.perLoop = new PerLoop[group.size()];
         for (int i = 0; i < perLoop.length; i++) {
@@ -75,8 +86,32 @@ public final class TcpServer {
      * @return a server, not yet listening
      */
     public static TcpServer create(LoopGroup group, TcpOptions options, Consumer<Connection> handler) {
-        return new TcpServer(Objects.requireNonNull(group), Objects.requireNonNull(options),
+        return new TcpServer(Objects.requireNonNull(group), Objects.requireNonNull(options), null,
                 Objects.requireNonNull(handler));
+    }
+
+    /**
+     * A TLS server.
+     *
+     * @param group the loops that will own the connections
+     * @param options settings
+     * @param tls certificates and TLS settings; {@link ServerTls#reload()} applies to new handshakes
+     * @param handler called on the connection's loop for each connection, once its handshake is done
+     * @return a server, not yet listening
+     */
+    public static TcpServer create(LoopGroup group, TcpOptions options, ServerTls tls, Consumer<Connection> handler) {
+        return new TcpServer(Objects.requireNonNull(group), Objects.requireNonNull(options), Objects.requireNonNull(tls),
+                Objects.requireNonNull(handler));
+    }
+
+    /** @return whether connections speak TLS */
+    public boolean isSecure() {
+        return tls != null;
+    }
+
+    /** @return the TLS counters: handshakes done, failed, timed out; plaintext refused */
+    public TlsStats tlsStats() {
+        return tlsCounters.snapshot();
     }
 
     /**
@@ -314,6 +349,20 @@ public final class TcpServer {
                 return;
             }
             open.add(c);
+            if (tls != null) {
+                try {
+                    c.startTls(tls.newEngine(), tls.handshakeTimeout(), tlsCounters, null, info -> handOver(c));
+                } catch (RuntimeException e) {
+                    loop.reportUncaught(e);
+                    c.destroy(e);
+                }
+                return;
+            }
+            handOver(c);
+        }
+
+        /** Gives the connection to the application: at accept, or after its TLS handshake. */
+        private void handOver(Connection c) {
             try {
                 handler.accept(c);
             } catch (Throwable t) {

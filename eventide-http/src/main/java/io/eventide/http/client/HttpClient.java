@@ -3,6 +3,7 @@ package io.eventide.http.client;
 import io.eventide.core.EventLoop;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
+import io.eventide.core.tls.ClientTls;
 import io.eventide.http.internal.client.ClientPools;
 import io.eventide.http.internal.client.Http1ClientRequest;
 import io.eventide.http.internal.client.Origin;
@@ -12,8 +13,10 @@ import java.util.Objects;
 
 /**
  * A non-blocking HTTP/1.1 client for service-to-service calls, with a keep-alive connection pool:
- * Node's {@code http.request} with an {@code Agent}, or Vert.x's {@code HttpClient}. Plain
- * {@code http://} only: there is no TLS, so keep it to trusted networks (or a local sidecar).
+ * Node's {@code http.request} with an {@code Agent}, or Vert.x's {@code HttpClient}. Speaks
+ * {@code http://} and {@code https://}: TLS 1.3/1.2 with the server's certificate checked against
+ * the JDK's trusted CAs and the host name (RFC 6125), or against your own trust with
+ * {@link #tls(ClientTls)}.
  *
  * <pre>{@code
  * HttpClient client = HttpClient.create(group, ClientOptions.defaults());
@@ -98,11 +101,28 @@ public final class HttpClient {
     }
 
     /**
+     * Sets how {@code https://} origins are verified: which authorities to trust, whether the host
+     * name must match (yes by default), a client certificate for mutual TLS. Default:
+     * {@link ClientTls#defaults()}. Applies to connections opened after the call.
+     *
+     * <pre>{@code
+     * client.tls(ClientTls.defaults().trust(TlsTrust.pem(Path.of("internal-ca.pem"))));
+     * }</pre>
+     *
+     * @param tls the TLS settings
+     * @return this client
+     */
+    public HttpClient tls(ClientTls tls) {
+        pools.tls(Objects.requireNonNull(tls, "tls"));
+        return this;
+    }
+
+    /**
      * Prepares a request; nothing is sent until {@link ClientRequest#send} or
      * {@link ClientRequest#write}/{@link ClientRequest#end}.
      *
      * @param method the method, for example {@code GET}
-     * @param url an absolute {@code http://} URL; its path and query are sent as given
+     * @param url an absolute {@code http://} or {@code https://} URL; its path and query are sent as given
      *     (percent-encoded), its fragment dropped
      * @return the request, bound to the caller's loop or the client's
      * @throws IllegalArgumentException for a malformed or non-http URL, or an invalid method

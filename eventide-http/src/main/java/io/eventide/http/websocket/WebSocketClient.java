@@ -6,6 +6,7 @@ import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
 import io.eventide.core.net.TcpClient;
 import io.eventide.core.net.TcpOptions;
+import io.eventide.core.tls.ClientTls;
 import io.eventide.http.internal.websocket.ClientHandshake;
 import io.eventide.http.internal.websocket.ClientSessions;
 import io.eventide.http.internal.websocket.WebSocketSession;
@@ -28,8 +29,10 @@ import java.util.Objects;
  *
  * <p>Messages that arrive before the application set its first data handler ({@code onText} or
  * {@code onBinary}) are held, up to {@link WebSocketOptions#maxBufferedBytes()}, and delivered in
- * order right after the callback that sets it: set the handlers in the promise's callback. Only
- * {@code ws://} is supported ({@code wss://} needs TLS, which Eventide does not have yet). The
+ * order right after the callback that sets it: set the handlers in the promise's callback.
+ * {@code wss://} runs the same over TLS: the server's certificate is checked against
+ * {@link ClientTls#defaults()} (the JDK's trusted CAs and the host name), or the
+ * {@link ClientTls} given to {@link #connect(EventLoop, URI, WebSocketOptions, ClientTls)}. The
  * handshake fails the promise with a {@link WebSocketException} on a refusal or invalid answer, and
  * with a {@link io.eventide.core.DeadlineExceededException} after
  * {@link WebSocketOptions#handshakeTimeout()}.
@@ -48,14 +51,30 @@ public final class WebSocketClient {
      * @return the open socket, or the failure
      */
     public static Promise<WebSocket> connect(EventLoop loop, URI uri, WebSocketOptions options) {
+        return connect(loop, uri, options, null);
+    }
+
+    /**
+     * @param loop the loop that will own the socket
+     * @param uri a {@code ws://} or {@code wss://host[:port]/path[?query]} URI
+     * @param options client settings (subprotocols offered, compression, extra headers, limits)
+     * @param tls for {@code wss://}: trust, host name check, client certificate; null for
+     *     {@link ClientTls#defaults()}
+     * @return the open socket, or the failure
+     */
+    public static Promise<WebSocket> connect(EventLoop loop, URI uri, WebSocketOptions options, ClientTls tls) {
         Objects.requireNonNull(options, "options");
-        if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("expected a ws://host/... URI: " + uri);
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("expected a ws:// or wss://host/... URI: " + uri);
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
         Promise<WebSocket> result = loop.promise();
         TcpOptions tcp = TcpOptions.defaults().connectTimeout(options.handshakeTimeout());
-        TcpClient.connect(loop, uri.getHost(), port, tcp).whenComplete((conn, err) -> {
+        Promise<Connection> connecting = secure
+                ? TcpClient.connect(loop, uri.getHost(), port, tcp, tls != null ? tls : ClientTls.defaults())
+                : TcpClient.connect(loop, uri.getHost(), port, tcp);
+        connecting.whenComplete((conn, err) -> {
             if (err != null) {
                 result.reject(err);
             } else {
@@ -96,11 +115,8 @@ public final class WebSocketClient {
     private static void opened(Connection conn, ClientHandshake hs, WebSocketOptions options, ByteBuffer rest,
             Promise<WebSocket> result) {
         WebSocketSession ws = new WebSocketSession(conn, options, true, hs.subprotocol(), hs.deflate());
-        ws.start();
         ClientSessions.track(ws);
-        result.resolve(ws);
-        if (rest.hasRemaining()) {
-            ws.onData(rest); // messages are held until the application sets its first handler
-        }
+        result.resolve(ws); // its reactions run after this callback: frames in 'rest' are held till then
+        conn.protocol(ws.protocol(null), rest);
     }
 }

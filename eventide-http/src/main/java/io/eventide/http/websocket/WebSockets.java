@@ -65,13 +65,14 @@ public final class WebSockets {
             }
             res.upgrade(hs.headers(), conn -> {
                 WebSocketSession ws = new WebSocketSession(conn, options, false, hs.subprotocol(), hs.deflate());
-                ws.start();
-                try {
-                    onOpen.accept(req, ws);
-                } catch (RuntimeException e) {
-                    conn.loop().reportUncaught(new EventideException("WebSocket open handler threw", e));
-                    ws.close(WebSocket.INTERNAL_ERROR, "internal error");
-                }
+                return ws.protocol(() -> {
+                    try {
+                        onOpen.accept(req, ws);
+                    } catch (RuntimeException e) {
+                        conn.loop().reportUncaught(new EventideException("WebSocket open handler threw", e));
+                        ws.close(WebSocket.INTERNAL_ERROR, "internal error");
+                    }
+                });
             });
         };
     }

@@ -6,6 +6,7 @@ import io.eventide.core.LoopClosedException;
 import io.eventide.core.Promise;
 import io.eventide.core.net.TcpOptions;
 import io.eventide.http.HttpLimits;
+import io.eventide.core.tls.ClientTls;
 import io.eventide.http.client.ClientOptions;
 import io.eventide.http.internal.codec.Http1Limits;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class ClientPools {
     private final ConcurrentHashMap<EventLoop, Map<Origin, OriginPool>> pools = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean closed;
+    // Set once by HttpClient.tls before (or between) requests; read by pools on their loops.
+    private volatile ClientTls tls;
 
     /** @param options the client's settings */
     public ClientPools(ClientOptions options) {
@@ -99,6 +102,17 @@ public final class ClientPools {
 
     ClientOptions options() {
         return options;
+    }
+
+    /** @param t trust, host name check and client certificate for https origins */
+    public void tls(ClientTls t) {
+        this.tls = t;
+    }
+
+    /** @return the TLS settings for https origins: the JDK's trusted CAs unless set */
+    ClientTls tls() {
+        ClientTls t = tls;
+        return t != null ? t : ClientTls.defaults();
     }
 
     TcpOptions tcp() {

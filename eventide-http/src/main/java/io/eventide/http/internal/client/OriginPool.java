@@ -87,7 +87,9 @@ final class OriginPool {
     private void connect(Http1ClientRequest req) {
         open++;
         owner.opened();
-        Promise<Connection> connecting = TcpClient.connect(loop, origin.host(), origin.port(), owner.tcp());
+        Promise<Connection> connecting = origin.secure()
+                ? TcpClient.connect(loop, origin.host(), origin.port(), owner.tcp(), owner.tls())
+                : TcpClient.connect(loop, origin.host(), origin.port(), owner.tcp());
         connecting.onFailure(err -> {
             open--;
             owner.closed();

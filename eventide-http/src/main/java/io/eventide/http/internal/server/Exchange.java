@@ -357,9 +357,9 @@ public final class Exchange {
 
     /**
      * @param headers the 101 response's headers
-     * @param takeover receives the connection after the current callback
+     * @param takeover receives the connection after the current callback, returns the protocol to install
      */
-    public void upgrade(HttpHeaders headers, Consumer<Connection> takeover) {
+    public void upgrade(HttpHeaders headers, java.util.function.Function<Connection, io.eventide.core.net.Protocol> takeover) {
         checkNotCommitted();
         conn.upgrade(this, headers, takeover);
     }

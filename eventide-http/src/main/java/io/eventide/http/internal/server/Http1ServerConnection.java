@@ -2,13 +2,14 @@ package io.eventide.http.internal.server;
 
 import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
+import io.eventide.core.net.Protocol;
 import io.eventide.http.HttpException;
 import io.eventide.http.HttpHeaders;
 import io.eventide.http.HttpOptions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One HTTP/1.1 server connection: the state of the exchange in progress and its lifecycle (the
@@ -127,10 +128,10 @@ final class Http1ServerConnection {
 
     /**
      * Switches the connection to another protocol: sends 101 with {@code headers}, then, after the
-     * current callback, detaches HTTP and calls {@code takeover}, and replays bytes the peer sent
-     * after the request head into the connection's (new) data handler.
+     * current callback, installs the protocol {@code takeover} returns, handing it the bytes the peer
+     * sent after the request head (one step: {@link Connection#protocol(Protocol, ByteBuffer)}).
      */
-    void upgrade(Exchange e, HttpHeaders headers, Consumer<Connection> takeover) {
+    void upgrade(Exchange e, HttpHeaders headers, Function<Connection, Protocol> takeover) {
         if (e.head.hasBody()) {
             // A client error, not a server one (issue 9, defect 4: it was a 500, and the body
             // bytes were then parsed as the next request).
@@ -151,15 +152,9 @@ final class Http1ServerConnection {
             sl.remove(this);
             sl.upgraded(conn);
             release();
-            conn.onDrain(() -> { });
-            conn.onClose(t -> { });
-            conn.onShutdown(null);
             ByteBuffer rest = in.takePending();
             in.setPaused(false);
-            takeover.accept(conn);
-            if (rest != null && rest.position() > 0 && !conn.isClosed()) {
-                conn.replay(rest.flip());
-            }
+            conn.protocol(takeover.apply(conn), rest == null ? null : rest.flip());
         });
     }
 

@@ -7,7 +7,10 @@ import io.eventide.core.LoopClosedException;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
+import io.eventide.core.net.Connection;
 import io.eventide.core.net.TcpServer;
+import io.eventide.core.tls.ServerTls;
+import io.eventide.core.tls.TlsStats;
 import io.eventide.http.HttpLimits;
 import io.eventide.http.HttpOptions;
 import io.eventide.http.internal.codec.Http1Limits;
@@ -111,13 +114,16 @@ public final class ServerEngine {
      *
      * @param host address to bind
      * @param port port, 0 for any
+     * @param tls certificates for HTTPS, or null for plain HTTP
      * @return completes when listening
      */
-    public Promise<Void> listen(String host, int port) {
-        TcpServer tcp = TcpServer.create(group, options.tcp(), c -> {
+    public Promise<Void> listen(String host, int port, ServerTls tls) {
+        java.util.function.Consumer<Connection> accept = c -> {
             open.incrementAndGet();
             new Http1ServerConnection(this, loops[indexOf(c.loop())], c);
-        });
+        };
+        TcpServer tcp = tls == null ? TcpServer.create(group, options.tcp(), accept)
+                : TcpServer.create(group, options.tcp(), tls, accept);
         listeners.add(tcp);
         return tcp.listen(host, port).map(t -> null);
     }
@@ -288,6 +294,22 @@ public final class ServerEngine {
             n += t.connections();
         }
         return n;
+    }
+
+    /** @return TLS handshakes done, failed, timed out, and plaintext refused, over every listener */
+    public TlsStats tlsStats() {
+        long handshakes = 0;
+        long failures = 0;
+        long timeouts = 0;
+        long plaintext = 0;
+        for (TcpServer t : listeners) {
+            TlsStats s = t.tlsStats();
+            handshakes += s.handshakes();
+            failures += s.failures();
+            timeouts += s.timeouts();
+            plaintext += s.plaintext();
+        }
+        return new TlsStats(handshakes, failures, timeouts, plaintext);
     }
 
     /** @return request bytes received */

@@ -48,8 +48,10 @@ public final class ClientHandshake {
             path += "?" + uri.getRawQuery();
         }
         int port = uri.getPort();
+        int defaultPort = "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         StringBuilder sb = new StringBuilder(256).append("GET ").append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getHost()).append(port > 0 && port != 80 ? ":" + port : "").append("\r\n")
+                .append("Host: ").append(uri.getHost()).append(port > 0 && port != defaultPort ? ":" + port : "")
+                .append("\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                 .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
                 .append("Sec-WebSocket-Version: 13\r\n");

@@ -5,6 +5,7 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
 import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
+import io.eventide.core.net.Protocol;
 import io.eventide.http.OverflowPolicy;
 import io.eventide.http.spi.SharedWriter;
 import io.eventide.http.websocket.WebSocket;
@@ -91,15 +92,49 @@ public final class WebSocketSession implements WebSocket, MessageAssembler.Event
                 () -> writer.control(Frames.PING, new byte[0]), this::pongTimedOut);
     }
 
-    /** Takes the connection over: from here on its reads are frames. Loop thread. */
-    public void start() {
-        conn.label(client ? "websocket-client" : "websocket");
-        conn.onData(this::onData);
-        conn.onDrain(() -> run(onDrain));
-        conn.onClose(this::tcpClosed);
-        conn.onShutdown(() -> close(GOING_AWAY, client ? "going away" : "server shutting down"));
-        conn.idleTimeout(options.idleTimeout());
-        keepAlive.start();
+    /**
+     * The protocol to install on the connection ({@link Connection#protocol(Protocol, ByteBuffer)}):
+     * from then on its reads are frames. Loop thread.
+     *
+     * @param onAttached run once installed, before any frame is read (the open handler); may be null
+     * @return this session's side of the connection
+     */
+    public Protocol protocol(Runnable onAttached) {
+        return new Protocol() {
+            @Override
+            public String name() {
+                return client ? "websocket-client" : "websocket";
+            }
+
+            @Override
+            public void attached(Connection c) {
+                c.idleTimeout(options.idleTimeout());
+                keepAlive.start();
+                if (onAttached != null) {
+                    onAttached.run();
+                }
+            }
+
+            @Override
+            public void onData(ByteBuffer buf) {
+                WebSocketSession.this.onData(buf);
+            }
+
+            @Override
+            public void onDrain() {
+                run(WebSocketSession.this.onDrain);
+            }
+
+            @Override
+            public void onClose(Throwable cause) {
+                tcpClosed(cause);
+            }
+
+            @Override
+            public void onShutdown(Connection c) {
+                close(GOING_AWAY, client ? "going away" : "server shutting down");
+            }
+        };
     }
 
     /** @param buf bytes read (or replayed after the handshake) */

@@ -1,0 +1,169 @@
+package io.eventide.core.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One loop's {@link Selector}: registration, the poll with its timeout, and the wakeup protocol
+ * that lets any thread rouse a sleeping loop without a wakeup storm on a busy one.
+ *
+ * <p>Wakeups: before a blocking select the loop publishes {@code SLEEPING} and re-checks its task
+ * queue ({@code hasTasks}). A producer offers its task, then calls {@link #wakeup()}, which calls
+ * {@code selector.wakeup()} only if it flips the state from {@code SLEEPING} to {@code AWAKE}. Either
+ * the loop sees the task in its re-check or the producer sees {@code SLEEPING}: a task is never
+ * stranded, and a busy loop costs its producers one volatile read.
+ *
+ * <p>Ready keys are dispatched straight from {@code Selector.select(Consumer, timeout)}: no selected
+ * key set, no iterator garbage. The first dispatched key ends the idle period (handler time is busy
+ * time for the watchdog).
+ *
+ * <p>The JDK epoll spin bug (JDK-6403933) that made Netty rebuild selectors was fixed long ago, so
+ * the poller does not rebuild (handlers keep their keys); it only says so loudly if a selector ever
+ * returns early, with nothing ready, 512 times in a row.
+ *
+ * <p><b>Threading:</b> loop-confined, except {@link #wakeup()} (any thread).
+ */
+public final class NioPoller {
+    private static final System.Logger LOG = System.getLogger("io.eventide");
+    private static final int AWAKE = 0;
+    private static final int SLEEPING = 1;
+    private static final int SPIN_WARNING = 512;
+
+    private final String loopName;
+    private final Selector selector;
+    private final LoopStats stats;
+    private final BooleanSupplier hasTasks;
+    private final Consumer<SelectionKey> dispatch;
+    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    private int prematureWakeups;
+
+    /**
+     * @param loopName for messages
+     * @param stats where idle time is recorded
+     * @param hasTasks whether the loop's task queue holds work (read before sleeping)
+     * @param dispatch called for every ready key, from inside select
+     */
+    public NioPoller(String loopName, LoopStats stats, BooleanSupplier hasTasks, Consumer<SelectionKey> dispatch) {
+        this.loopName = loopName;
+        this.stats = stats;
+        this.hasTasks = hasTasks;
+        this.dispatch = key -> {
+            stats.idleEnd();
+            dispatch.accept(key);
+        };
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for " + loopName, e);
+        }
+    }
+
+    /**
+     * @param channel a channel, switched to non-blocking mode here
+     * @param ops interest set
+     * @param attachment the handler dispatched when the channel is ready
+     * @return its key
+     * @throws IOException if the channel cannot be registered
+     */
+    public SelectionKey register(SelectableChannel channel, int ops, Object attachment) throws IOException {
+        channel.configureBlocking(false);
+        return channel.register(selector, ops, attachment);
+    }
+
+    /**
+     * Polls once: dispatches ready keys, waiting at most {@code timeoutNanos} for one.
+     *
+     * @param timeoutNanos 0 for a non-blocking poll, negative to wait until an event or a wakeup
+     */
+    public void poll(long timeoutNanos) {
+        try {
+            if (timeoutNanos == 0) {
+                selector.selectNow(dispatch);
+                return;
+            }
+            wakeState.set(SLEEPING);
+            // Re-check after publishing SLEEPING: a producer that offered before this line is seen
+            // here; one that offers after it sees SLEEPING and calls wakeup(). Nothing is missed.
+            if (hasTasks.getAsBoolean()) {
+                wakeState.set(AWAKE);
+                selector.selectNow(dispatch);
+                return;
+            }
+            long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+            long start = System.nanoTime();
+            stats.idleStart();
+            int n = selector.select(dispatch, ms);
+            long slept = System.nanoTime() - start;
+            stats.idleEnd();
+            wakeState.set(AWAKE);
+            detectSpin(n, ms, slept);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "select failed on loop " + loopName, e);
+        }
+    }
+
+    /** Wakes the loop if it sleeps in select. Any thread. */
+    public void wakeup() {
+        // get() first keeps a busy loop's producers from bouncing the cache line with getAndSet.
+        if (wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
+            selector.wakeup();
+        }
+    }
+
+    private void detectSpin(int selected, long ms, long sleptNanos) {
+        // A timeout is never shorter than the wait for the earliest timer, so returning before half
+        // of it with nothing selected and no task queued is a wakeup for nothing.
+        boolean premature = selected == 0 && ms > 1 && sleptNanos < TimeUnit.MILLISECONDS.toNanos(ms) / 2
+                && !hasTasks.getAsBoolean();
+        prematureWakeups = premature ? prematureWakeups + 1 : 0;
+        if (prematureWakeups == SPIN_WARNING) {
+            LOG.log(Level.WARNING, "selector of loop " + loopName + " returned early " + SPIN_WARNING
+                    + " times in a row with nothing ready; the JDK selector may be spinning");
+        }
+    }
+
+    /** @return the registered keys, including ones being cancelled */
+    public Set<SelectionKey> keys() {
+        return selector.keys();
+    }
+
+    /** @return whether the selector is still open */
+    public boolean isOpen() {
+        return selector.isOpen();
+    }
+
+    /**
+     * Closes every channel still open, then the selector. At loop termination.
+     *
+     * @return how many channels were still open: closed here bluntly, by no handler
+     */
+    public int close() {
+        int open = 0;
+        for (SelectionKey k : selector.keys()) {
+            if (!k.channel().isOpen()) {
+                continue;
+            }
+            open++;
+            try {
+                k.channel().close();
+            } catch (IOException e) {
+                // Closing a channel at shutdown: nothing useful to do with the failure.
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing selector of " + loopName + " failed", e);
+        }
+        return open;
+    }
+}

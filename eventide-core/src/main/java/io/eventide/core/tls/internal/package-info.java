@@ -1,0 +1,2 @@
+/** Internals of TLS: key material parsing and SNI certificate selection; not API. */
+package io.eventide.core.tls.internal;
