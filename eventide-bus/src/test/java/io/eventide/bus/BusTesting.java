@@ -1,0 +1,66 @@
+package io.eventide.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventide.core.BlockedLoopReport;
+import io.eventide.core.EventLoop;
+import io.eventide.core.Histogram;
+import io.eventide.core.LoopGroup;
+import io.eventide.core.LoopOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Test helpers shared by the bus and the bridges: loop groups whose watchdog reports are kept (a
+ * test fails if a loop was blocked), unique broker names, and loop-lag readings.
+ */
+public final class BusTesting {
+    private static final ConcurrentHashMap<LoopGroup, List<BlockedLoopReport>> REPORTS = new ConcurrentHashMap<>();
+
+    private BusTesting() {
+    }
+
+    /**
+     * @param loops how many loops
+     * @return a group whose watchdog (threshold 100 ms, the default) records its reports for {@link #assertNoWatchdogReports}
+     */
+    public static LoopGroup group(int loops) {
+        List<BlockedLoopReport> reports = new CopyOnWriteArrayList<>();
+        LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(loops).namePrefix("bus-test")
+                .blockedThreshold(Duration.ofMillis(100)).lagProbeInterval(Duration.ofMillis(1)).onBlocked(reports::add));
+        REPORTS.put(g, reports);
+        return g;
+    }
+
+    /** @param g a group made by {@link #group} whose watchdog must have stayed silent */
+    public static void assertNoWatchdogReports(LoopGroup g) {
+        List<BlockedLoopReport> r = REPORTS.remove(g);
+        assertThat(r == null ? List.<String>of() : r.stream().map(BlockedLoopReport::describe).toList())
+                .as("watchdog reports (a loop was blocked)").isEmpty();
+    }
+
+    /** @param prefix what it is for @return a name no other test run uses */
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** @param loops the loops @return the worst loop-lag 99.9th percentile among them, in ms */
+    public static double lagP999Millis(List<EventLoop> loops) {
+        long worst = 0;
+        for (EventLoop l : loops) {
+            Histogram h = l.lag();
+            worst = Math.max(worst, h.percentile(99.9));
+        }
+        return worst / 1e6;
+    }
+
+    /** @param loops the loops whose lag histograms restart now */
+    public static void resetLag(List<EventLoop> loops) {
+        for (EventLoop l : loops) {
+            l.lag().reset();
+        }
+    }
+}
