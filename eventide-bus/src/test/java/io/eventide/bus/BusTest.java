@@ -3,6 +3,8 @@ package io.eventide.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventide.bus.testing.BusTesting;
+
 import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventLoop;
 import io.eventide.core.LoopGroup;

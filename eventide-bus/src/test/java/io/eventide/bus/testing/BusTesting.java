@@ -1,4 +1,4 @@
-package io.eventide.bus;
+package io.eventide.bus.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
