@@ -1,0 +1,160 @@
+package io.eventide.bus.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventide.bus.Bus;
+import io.eventide.bus.BusConsumer;
+import io.eventide.bus.ConsumerOptions;
+import io.eventide.bus.Delivery;
+import io.eventide.bus.Handler;
+import io.eventide.bus.Message;
+import io.eventide.bus.testing.BusTesting;
+import io.eventide.core.EventLoop;
+import io.eventide.core.LoopGroup;
+import io.eventide.core.Promise;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every contract of the Kafka bridge, against a real KRaft broker embedded in this JVM. */
+class KafkaTransportIT {
+    private static EmbeddedKafka kafka;
+    private LoopGroup group;
+    private KafkaTransport transport;
+    private Bus bus;
+
+    @BeforeAll
+    static void broker() {
+        kafka = new EmbeddedKafka().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        group = BusTesting.group(2);
+        transport = KafkaTransport.create(KafkaOptions.defaults().bootstrapServers(kafka.bootstrapServers()).partitions(2));
+        bus = Bus.create(group).bridge("", transport);
+    }
+
+    @AfterEach
+    void tearDown() {
+        bus.closeAsync().join();
+        group.close(Duration.ofSeconds(5)).join();
+        BusTesting.assertNoWatchdogReports(group);
+    }
+
+    static void await(String what, int seconds, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as("timed out waiting for: " + what).isTrue();
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(20); // polling, bounded by the deadline above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
+    void acknowledgedSendReachesTheGroupWithHeadersAndKey() {
+        String t = BusTesting.unique("eventide-test");
+        bus.send(t, Message.json(Map.of("n", 1)).header("tenant", "acme").header(KafkaTransport.KEY_HEADER, "k1"))
+                .join(Duration.ofSeconds(60));
+        List<Delivery> got = new CopyOnWriteArrayList<>();
+        bus.consume(group.loop(0), t, ConsumerOptions.defaults(), Handler.sync(got::add));
+        await("the record", 60, () -> got.size() == 1);
+        Message m = got.get(0).message();
+        assertThat(m.text()).isEqualTo("{\"n\":1}");
+        assertThat(m.header("tenant")).isEqualTo("acme");
+        assertThat(m.header(Message.CONTENT_TYPE)).isEqualTo(Message.JSON);
+        assertThat(m.header(Message.MESSAGE_ID)).isNotBlank();
+        await("the commit", 60, () -> transport.depth(group.loop(0), t).join(Duration.ofSeconds(60)) == 0);
+        transport.deleteTopic(t);
+    }
+
+    @Test
+    void creditPausesPartitionsAndCommitsFollowProcessing() {
+        String t = BusTesting.unique("eventide-test");
+        for (int i = 0; i < 20; i++) {
+            bus.send(t, Message.of("m" + i)).join(Duration.ofSeconds(60));
+        }
+        List<Promise<Void>> open = new CopyOnWriteArrayList<>();
+        EventLoop loop = group.loop(1);
+        BusConsumer c = bus.consume(loop, t, ConsumerOptions.defaults().credit(4), d -> {
+            Promise<Void> p = d.loop().promise();
+            open.add(p);
+            return p;
+        });
+        await("credit used", 60, () -> open.size() == 4);
+        // Paused: nothing more arrives, and nothing is committed while the promises are pending.
+        assertThat(transport.depth(loop, t).join(Duration.ofSeconds(60))).isEqualTo(20);
+        assertThat(open).hasSize(4);
+        for (int n = 0; n < 20; n++) {
+            int k = n;
+            await("record " + (k + 1), 60, () -> open.size() > k);
+            loop.execute(() -> open.get(k).resolve(null));
+        }
+        await("all processed", 60, () -> c.processed() == 20);
+        await("all committed", 60, () -> transport.depth(loop, t).join(Duration.ofSeconds(60)) == 0);
+        assertThat(c.inFlight()).isZero();
+        transport.deleteTopic(t);
+    }
+
+    @Test
+    void rebalanceCommitsOnRevokeSoNothingIsProcessedTwice() {
+        String t = BusTesting.unique("eventide-test");
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<String> dupes = new CopyOnWriteArrayList<>();
+        Handler h = Handler.sync(d -> {
+            if (!seen.add(d.message().text())) {
+                dupes.add(d.message().text());
+            }
+        });
+        BusConsumer first = bus.consume(group.loop(0), t, ConsumerOptions.defaults(), h);
+        for (int i = 0; i < 50; i++) {
+            bus.send(t, Message.of("a" + i)).join(Duration.ofSeconds(60));
+        }
+        await("first 50", 60, () -> seen.size() == 50);
+        BusConsumer second = bus.consume(group.loop(1), t, ConsumerOptions.defaults(), h); // rebalance: revoke, commit
+        for (int i = 0; i < 50; i++) {
+            bus.send(t, Message.of("b" + i)).join(Duration.ofSeconds(60));
+        }
+        await("all 100", 60, () -> seen.size() == 100);
+        first.cancel();
+        second.cancel();
+        assertThat(dupes).as("records processed twice across the rebalance").isEmpty();
+        transport.deleteTopic(t);
+    }
+
+    @Test
+    void publishReachesEverySubscriber() {
+        String t = BusTesting.unique("eventide-test");
+        List<String> a = new CopyOnWriteArrayList<>();
+        List<String> b = new CopyOnWriteArrayList<>();
+        bus.subscribe(group.loop(0), t, ConsumerOptions.defaults(), Handler.sync(d -> a.add(d.message().text())));
+        bus.subscribe(group.loop(1), t, ConsumerOptions.defaults(), Handler.sync(d -> b.add(d.message().text())));
+        await("both subscribed", 60, () -> {
+            bus.publish(t, Message.of("ping")).join(Duration.ofSeconds(60));
+            return !a.isEmpty() && !b.isEmpty();
+        });
+        bus.publish(t, Message.of("news")).join(Duration.ofSeconds(60));
+        await("news everywhere", 60, () -> a.contains("news") && b.contains("news"));
+        transport.deleteTopic(t);
+    }
+}
