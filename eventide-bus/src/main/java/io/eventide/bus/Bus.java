@@ -249,6 +249,11 @@ public final class Bus implements AutoCloseable {
         Objects.requireNonNull(message, "message");
     }
 
+    /** @return the loops handlers may run on */
+    public LoopGroup group() {
+        return group;
+    }
+
     /** @return addresses with local consumers or subscribers */
     public List<String> localAddresses() {
         return new ArrayList<>(addresses.keySet());
