@@ -197,6 +197,11 @@ public final class RabbitTransport implements Transport {
         return publisher.pending();
     }
 
+    /** @return times the publisher (re)opened its channel: 1 after the first connect, more after recoveries */
+    public long publisherConnects() {
+        return publisher.connects();
+    }
+
     @Override
     public boolean isBlocked() {
         return publisher.isBlocked();

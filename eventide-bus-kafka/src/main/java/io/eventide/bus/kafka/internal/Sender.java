@@ -3,6 +3,7 @@ package io.eventide.bus.kafka.internal;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.kafka.KafkaOptions;
+import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
 import io.eventide.core.Promise;
@@ -12,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -36,11 +36,10 @@ public final class Sender implements Runnable {
     private record Pending(String topic, Message message, Promise<Void> promise) {
     }
 
-    private final KafkaOptions options;
     private final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final LinkedBlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final SendWindow window;
     private final Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closing;
@@ -48,8 +47,8 @@ public final class Sender implements Runnable {
 
     /** @param options cluster and bounds @param topics creates topics on first use */
     public Sender(KafkaOptions options, Topics topics) {
-        this.options = options;
         this.topics = topics;
+        this.window = new SendWindow("Kafka", options.maxPendingSends());
         Map<String, Object> p = new HashMap<>(options.producer());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -79,10 +78,9 @@ public final class Sender implements Runnable {
         if (closing) {
             return Promise.failed(loop, new BusException("Kafka transport is closed"));
         }
-        if (pending.incrementAndGet() > options.maxPendingSends()) {
-            pending.decrementAndGet();
-            return Promise.failed(loop, new OverloadException("Kafka sends pending acknowledgement reached maxPendingSends ("
-                    + options.maxPendingSends() + ")" + (isBlocked() ? "; the cluster is not acknowledging" : "")));
+        OverloadException refused = window.tryAcquire(!isBlocked());
+        if (refused != null) {
+            return Promise.failed(loop, refused);
         }
         Promise<Void> p = loop.promise();
         outbox.add(new Pending(topic, m, p));
@@ -91,12 +89,12 @@ public final class Sender implements Runnable {
 
     /** @return accepted, unacknowledged sends */
     public int pending() {
-        return pending.get();
+        return window.pending();
     }
 
     /** @return whether sends are waiting and nothing was acknowledged for two seconds */
     public boolean isBlocked() {
-        return pending.get() > 0 && System.nanoTime() - lastAck > TimeUnit.SECONDS.toNanos(2);
+        return window.pending() > 0 && System.nanoTime() - lastAck > TimeUnit.SECONDS.toNanos(2);
     }
 
     @Override
@@ -127,7 +125,7 @@ public final class Sender implements Runnable {
                     (meta, err) -> {
                         if (err == null) {
                             lastAck = System.nanoTime();
-                            pending.decrementAndGet();
+                            window.release();
                             p.promise().resolve(null);
                         } else {
                             fail(p, new BusException("Kafka did not acknowledge the record to " + p.topic() + ": " + err, err));
@@ -140,7 +138,7 @@ public final class Sender implements Runnable {
     }
 
     private void fail(Pending p, Throwable t) {
-        pending.decrementAndGet();
+        window.release();
         p.promise().reject(t);
     }
 

@@ -3,6 +3,7 @@ package io.eventide.bus.nats.internal;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.nats.NatsOptions;
+import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
 import io.eventide.core.Promise;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Publishing to JetStream from one dedicated thread: {@code publishAsync} with the message id as
@@ -39,10 +39,9 @@ public final class NatsPublisher implements Runnable {
     }
 
     private final Link link;
-    private final NatsOptions options;
     private final LinkedBlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Pending> retry = new LinkedBlockingQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final SendWindow window;
     private final Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean closing;
@@ -50,7 +49,7 @@ public final class NatsPublisher implements Runnable {
     /** @param link the connection @param options bounds */
     public NatsPublisher(Link link, NatsOptions options) {
         this.link = link;
-        this.options = options;
+        this.window = new SendWindow("NATS", options.maxPendingSends());
         this.thread = new Thread(this, "eventide-nats-publisher");
         this.thread.setDaemon(true);
     }
@@ -70,10 +69,9 @@ public final class NatsPublisher implements Runnable {
         if (closing) {
             return Promise.failed(loop, new BusException("NATS transport is closed"));
         }
-        if (pending.incrementAndGet() > options.maxPendingSends()) {
-            pending.decrementAndGet();
-            return Promise.failed(loop, new OverloadException("NATS sends pending acknowledgement reached maxPendingSends ("
-                    + options.maxPendingSends() + ")" + (link.isConnected() ? "" : "; the server is unreachable")));
+        OverloadException refused = window.tryAcquire(link.isConnected());
+        if (refused != null) {
+            return Promise.failed(loop, refused);
         }
         String id = m.header(Message.MESSAGE_ID);
         Promise<Void> p = loop.promise();
@@ -84,13 +82,13 @@ public final class NatsPublisher implements Runnable {
 
     /** @return accepted, unacknowledged sends */
     public int pending() {
-        return pending.get();
+        return window.pending();
     }
 
     @Override
     public void run() {
         try {
-            while (!closing || pending.get() > 0) {
+            while (!closing || window.pending() > 0) {
                 Pending p = retry.poll();
                 if (p != null && !link.isConnected()) {
                     retry.add(p);
@@ -133,7 +131,7 @@ public final class NatsPublisher implements Runnable {
 
     private void acked(Pending p, PublishAck ack, Throwable err) {
         if (err == null) {
-            pending.decrementAndGet();
+            window.release();
             p.promise().resolve(null); // a duplicate ack means the stream already has it: confirmed too
             return;
         }
@@ -154,7 +152,7 @@ public final class NatsPublisher implements Runnable {
     }
 
     private void fail(Pending p, Throwable t) {
-        pending.decrementAndGet();
+        window.release();
         p.promise().reject(t);
     }
 

@@ -10,6 +10,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.rabbitmq.RabbitOptions;
+import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
 import io.eventide.core.Promise;
@@ -27,7 +28,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The publishing side of the RabbitMQ bridge: one thread owns one connection and one channel in
@@ -81,18 +81,19 @@ public final class Publisher implements Runnable {
     private final LinkedBlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> resend = new ArrayDeque<>();
     private final ConcurrentHashMap<String, Pending> byId = new ConcurrentHashMap<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final SendWindow window;
     private final Set<String> declared = new HashSet<>();
     private final Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile ConcurrentSkipListMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
     private volatile boolean blocked;
-    private volatile String blockReason = "";
+    private volatile OverloadException blockedRefusal; // made once per connection.blocked, shared by refusals
     private volatile boolean connected;
     private volatile boolean closing;
     private Connection connection;
     private Channel channel;
     private long reconnectDelayMs;
+    private volatile long connects;
 
     /**
      * @param options broker and bounds
@@ -104,6 +105,7 @@ public final class Publisher implements Runnable {
         this.factory.setAutomaticRecoveryEnabled(false); // this thread recovers, re-publishing what was unconfirmed
         this.name = name;
         this.reconnectDelayMs = options.reconnectDelay().toMillis();
+        this.window = new SendWindow("RabbitMQ", options.maxPendingSends());
         this.thread = new Thread(this, "eventide-rabbitmq-publisher");
         this.thread.setDaemon(true);
     }
@@ -126,12 +128,11 @@ public final class Publisher implements Runnable {
             return Promise.failed(loop, new BusException("RabbitMQ transport " + name + " is closed"));
         }
         if (blocked) {
-            return Promise.failed(loop, new OverloadException("RabbitMQ blocked publishing on " + name + ": " + blockReason));
+            return Promise.failed(loop, blockedRefusal);
         }
-        if (pending.incrementAndGet() > options.maxPendingSends()) {
-            pending.decrementAndGet();
-            return Promise.failed(loop, new OverloadException("RabbitMQ sends pending confirmation reached maxPendingSends ("
-                    + options.maxPendingSends() + ")" + (connected ? "" : "; the broker is unreachable")));
+        OverloadException refused = window.tryAcquire(connected);
+        if (refused != null) {
+            return Promise.failed(loop, refused);
         }
         String id = m.header(Message.MESSAGE_ID);
         Promise<Void> p = loop.promise();
@@ -141,7 +142,12 @@ public final class Publisher implements Runnable {
 
     /** @return accepted sends not yet confirmed */
     public int pending() {
-        return pending.get();
+        return window.pending();
+    }
+
+    /** @return channels opened so far: 1 after the first connect, more after each recovery */
+    public long connects() {
+        return connects;
     }
 
     /** @return whether the broker blocked publishing or cannot be reached */
@@ -152,7 +158,7 @@ public final class Publisher implements Runnable {
     @Override
     public void run() {
         try {
-            while (!closing || pending.get() > 0) {
+            while (!closing || window.pending() > 0) {
                 if (channel == null || !channel.isOpen()) {
                     if (!reconnect()) {
                         continue;
@@ -217,7 +223,7 @@ public final class Publisher implements Runnable {
         unconfirmed.values().remove(p);
         if (connectionUp) {
             byId.remove(p.id);
-            pending.decrementAndGet();
+            window.release();
             p.promise.reject(new BusException("RabbitMQ refused the message to " + p.address + ": " + e.getMessage(), e));
         } else {
             resend.addFirst(p);
@@ -259,6 +265,7 @@ public final class Publisher implements Runnable {
             });
             channel = ch;
             connected = true;
+            connects++; // single writer: this thread
             reconnectDelayMs = options.reconnectDelay().toMillis();
             return true;
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
@@ -300,7 +307,7 @@ public final class Publisher implements Runnable {
                 Pending p = e.getValue();
                 if (map.remove(e.getKey(), p)) {
                     byId.remove(p.id, p);
-                    pending.decrementAndGet();
+                    window.release();
                     if (!ack) {
                         p.promise.reject(new BusException("RabbitMQ refused (nack) the message to " + p.address));
                     } else if (p.returned != null) {
@@ -317,7 +324,7 @@ public final class Publisher implements Runnable {
     private final class Blocking implements BlockedListener {
         @Override
         public void handleBlocked(String reason) {
-            blockReason = reason;
+            blockedRefusal = new OverloadException("RabbitMQ blocked publishing on " + name + ": " + reason);
             blocked = true;
             LOG.log(Level.WARNING, "RabbitMQ blocked publishing on " + name + ": " + reason);
         }
