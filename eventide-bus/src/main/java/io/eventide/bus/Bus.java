@@ -3,6 +3,7 @@ package io.eventide.bus;
 import io.eventide.bus.internal.LocalDelivery;
 import io.eventide.bus.internal.Registrations;
 import io.eventide.bus.spi.Inbox;
+import io.eventide.bus.spi.MessageIds;
 import io.eventide.bus.spi.Transport;
 import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventLoop;
@@ -62,6 +63,7 @@ public final class Bus implements AutoCloseable {
      */
     public static Bus create(LoopGroup group) {
         Message.mapper(); // loads Jackson here, not on a loop at the first JSON message (~50 ms cold)
+        MessageIds.next(); // seeds its random prefix here, not on a loop at the first send
         return new Bus(group);
     }
 

@@ -1,5 +1,6 @@
 package io.eventide.bus;
 
+import io.eventide.bus.spi.MessageIds;
 import io.eventide.bus.spi.Transport;
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,10 +112,11 @@ public final class WorkQueue {
      * Enqueues a job durably.
      *
      * @param payload the job's input
-     * @return the job's id once the broker confirmed it; fails like {@link Bus#send}
+     * @return the job's id once the broker confirmed it; fails like {@link Bus#send}. Ids are unique,
+     *     not secret ({@link MessageIds}): anyone who can reach the status routes can follow any job
      */
     public Promise<String> enqueue(Message payload) {
-        String id = UUID.randomUUID().toString();
+        String id = MessageIds.next();
         Message m = payload.header(JOB_ID, id).header(Message.MESSAGE_ID, id);
         sinceReading.incrementAndGet();
         waitingLocally.incrementAndGet();

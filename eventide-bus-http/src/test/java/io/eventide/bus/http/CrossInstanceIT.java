@@ -61,23 +61,18 @@ class CrossInstanceIT {
         }
     }
 
-    static boolean listening(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
-    private static String post(int port, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    private static String post(int port, String path, String body) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("POST " + path + " to instance on port " + port + " failed", e);
+        }
     }
 
     @Test
     void oneBroadcastReachesTheWebSocketsOfBothInstances() throws Exception {
-        assertThat(listening(5672)).as("RabbitMQ on 127.0.0.1:5672 (start it: rabbitmq-server -detached)").isTrue();
+        assertThat(BusTesting.listening(5672)).as("RabbitMQ on 127.0.0.1:5672 (start it: rabbitmq-server -detached)").isTrue();
         String address = BusTesting.unique("eventide-test-topic");
         int a = start(address);
         int b = start(address);
@@ -86,18 +81,13 @@ class CrossInstanceIT {
         HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + a + "/ws"), onA).join();
         HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + b + "/ws"), onB).join();
         // Each instance binds its relay queue at the broker in the background: ping until both hear.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(onA.texts.contains("ping") && onB.texts.contains("ping"))) {
-            assertThat(System.nanoTime()).as("both instances relaying").isLessThan(deadline);
+        BusTesting.await("both instances relaying", 60, () -> {
             post(a, "/say", "ping");
-            Thread.sleep(100); // blocking-ok: polling two other processes, bounded by the deadline
-        }
+            return onA.texts.contains("ping") && onB.texts.contains("ping");
+        });
         assertThat(post(a, "/say", "hello from A")).isEqualTo("ok");
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!(onA.texts.contains("hello from A") && onB.texts.contains("hello from A"))) {
-            assertThat(System.nanoTime()).as("the broadcast on both sockets").isLessThan(deadline);
-            Thread.sleep(20); // blocking-ok: bounded poll
-        }
+        BusTesting.await("the broadcast on both sockets", 30,
+                () -> onA.texts.contains("hello from A") && onB.texts.contains("hello from A"));
         assertThat(onB.texts.stream().filter("hello from A"::equals).count()).isEqualTo(1);
         RabbitTransport admin = RabbitTransport.create(RabbitOptions.defaults());
         try {

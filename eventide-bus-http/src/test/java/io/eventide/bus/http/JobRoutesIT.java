@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +47,8 @@ class JobRoutesIT {
     private EventLoop workerLoop;
 
     @BeforeEach
-    void setUp() throws InterruptedException {
-        assertThat(CrossInstanceIT.listening(5672)).as("RabbitMQ on 127.0.0.1:5672").isTrue();
+    void setUp() {
+        assertThat(BusTesting.listening(5672)).as("RabbitMQ on 127.0.0.1:5672").isTrue();
         group = BusTesting.group(2);
         rabbit = RabbitTransport.create(RabbitOptions.defaults());
         bus = Bus.create(group).bridge("", rabbit);
@@ -64,7 +63,7 @@ class JobRoutesIT {
         app = HttpServer.create(group, HttpOptions.defaults());
         JobRoutes.mount(app, "/jobs", jobs);
         app.listen("127.0.0.1", 0).join();
-        await("connected to RabbitMQ", 30, () -> !rabbit.isBlocked()); // until then every POST is refused
+        BusTesting.await("connected to RabbitMQ", 30, () -> !rabbit.isBlocked()); // until then every POST is refused
     }
 
     @AfterEach
@@ -83,14 +82,6 @@ class JobRoutesIT {
     private HttpResponse<String> post(String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/jobs"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(String what, int seconds, java.util.function.BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!c.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(20); // blocking-ok: bounded poll from the test thread
-        }
     }
 
     @Test
@@ -117,7 +108,7 @@ class JobRoutesIT {
                 events.add("error " + e);
             }
         });
-        await("the job running", 30, () -> events.contains("running"));
+        BusTesting.await("the job running", 30, () -> events.contains("running"));
         workerLoop.execute(() -> gates.get(0).resolve(null));
         reader.join(Duration.ofSeconds(30));
         assertThat(events).containsSubsequence("running", "done");
@@ -130,7 +121,7 @@ class JobRoutesIT {
     void pastTheBacklogBoundItAnswers503BeforeReadingTheBody() throws Exception {
         assertThat(post("first").statusCode()).isEqualTo(202);
         // One job runs (credit 1, never finished); the rest wait at the broker until the bound of 3.
-        await("503 once the backlog is full", 60, () -> {
+        BusTesting.await("503 once the backlog is full", 60, () -> {
             try {
                 return post("job").statusCode() == 503;
             } catch (Exception e) {

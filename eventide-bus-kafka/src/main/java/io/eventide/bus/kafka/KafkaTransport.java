@@ -9,6 +9,7 @@ import io.eventide.bus.kafka.internal.Poller;
 import io.eventide.bus.kafka.internal.Records;
 import io.eventide.bus.kafka.internal.Sender;
 import io.eventide.bus.kafka.internal.Topics;
+import io.eventide.bus.spi.BridgeThreads;
 import io.eventide.bus.spi.Transport;
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
@@ -18,8 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The event bus over Apache Kafka, through the official {@code kafka-clients}.
@@ -55,11 +54,7 @@ public final class KafkaTransport implements Transport {
         this.options = Objects.requireNonNull(options, "options");
         this.topics = new Topics(options);
         this.sender = new Sender(options, topics);
-        this.control = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "eventide-kafka-control");
-            t.setDaemon(true);
-            return t;
-        });
+        this.control = BridgeThreads.ordered("eventide-kafka-control");
     }
 
     /**
@@ -113,19 +108,8 @@ public final class KafkaTransport implements Transport {
     /** Records of the topic after the committed offsets of its default consumer group. */
     @Override
     public Promise<Long> depth(EventLoop loop, String address) {
-        Promise<Long> p = loop.promise();
-        try {
-            control.execute(() -> {
-                try {
-                    p.resolve(topics.lag(address, "eventide-" + address));
-                } catch (Exception e) {
-                    p.reject(new BusException("cannot read the depth of " + address + " on " + name() + ": " + e, e));
-                }
-            });
-        } catch (RejectedExecutionException closed) {
-            p.reject(new BusException("transport " + name() + " is closed"));
-        }
-        return p;
+        return BridgeThreads.call(control, loop, "the depth of " + address + " on " + name(),
+                () -> topics.lag(address, "eventide-" + address));
     }
 
     /**

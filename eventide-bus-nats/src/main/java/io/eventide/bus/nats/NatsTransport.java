@@ -8,6 +8,7 @@ import io.eventide.bus.Message;
 import io.eventide.bus.nats.internal.Link;
 import io.eventide.bus.nats.internal.NatsPublisher;
 import io.eventide.bus.nats.internal.PullConsumer;
+import io.eventide.bus.spi.BridgeThreads;
 import io.eventide.bus.spi.Transport;
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
@@ -18,8 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The event bus over NATS JetStream, through the official {@code jnats} client.
@@ -49,11 +48,7 @@ public final class NatsTransport implements Transport {
         this.options = Objects.requireNonNull(options, "options");
         this.link = new Link(options);
         this.publisher = new NatsPublisher(link, options);
-        this.control = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "eventide-nats-control");
-            t.setDaemon(true);
-            return t;
-        });
+        this.control = BridgeThreads.ordered("eventide-nats-control");
     }
 
     /**
@@ -104,20 +99,8 @@ public final class NatsTransport implements Transport {
     /** Messages of the address's stream not yet delivered to its durable consumer. */
     @Override
     public Promise<Long> depth(EventLoop loop, String address) {
-        Promise<Long> p = loop.promise();
-        try {
-            control.execute(() -> {
-                try {
-                    p.resolve(link.connection().jetStreamManagement()
-                            .getConsumerInfo(Link.stream(address), Link.durable(address, null)).getNumPending());
-                } catch (IOException | JetStreamApiException | RuntimeException e) {
-                    p.reject(new BusException("cannot read the depth of " + address + " on " + name() + ": " + e.getMessage(), e));
-                }
-            });
-        } catch (RejectedExecutionException closed) {
-            p.reject(new BusException("transport " + name() + " is closed"));
-        }
-        return p;
+        return BridgeThreads.call(control, loop, "the depth of " + address + " on " + name(), () -> link.connection()
+                .jetStreamManagement().getConsumerInfo(Link.stream(address), Link.durable(address, null)).getNumPending());
     }
 
     /**

@@ -1,16 +1,10 @@
 package io.eventide.bus.nats;
 
-import static org.assertj.core.api.Assertions.fail;
-
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import io.eventide.bus.testing.BusTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -40,12 +34,7 @@ final class NatsTesting {
     }
 
     static boolean listening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 4222), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return BusTesting.listening(4222);
     }
 
     /** @return the PID and command line of the nats-server listening on 4222 */
@@ -70,34 +59,11 @@ final class NatsTesting {
     }
 
     static String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", cmd) + " could not run: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return BusTesting.run(cmd);
     }
 
     static void await(String what, int seconds, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + seconds + " s waiting for: " + what
-                        + (Files.exists(Path.of("/usr/sbin/nats-server")) ? "" : " (nats-server is not installed)"));
-            }
-            try {
-                Thread.sleep(20); // polling an outside process's state, not synchronising with our own threads
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        BusTesting.await(what + (Files.exists(Path.of("/usr/sbin/nats-server")) ? "" : " (nats-server is not installed)"),
+                seconds, condition);
     }
 }

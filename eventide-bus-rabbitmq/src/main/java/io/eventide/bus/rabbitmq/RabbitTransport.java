@@ -10,6 +10,7 @@ import io.eventide.bus.Message;
 import io.eventide.bus.rabbitmq.internal.ConsumerConnection;
 import io.eventide.bus.rabbitmq.internal.Publisher;
 import io.eventide.bus.rabbitmq.internal.RabbitConsumer;
+import io.eventide.bus.spi.BridgeThreads;
 import io.eventide.bus.spi.Transport;
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
@@ -19,8 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -66,11 +65,7 @@ public final class RabbitTransport implements Transport {
         this.name = "rabbitmq://" + options.host() + ":" + options.port();
         this.publisher = new Publisher(options, "eventide publisher");
         this.consumers = new ConsumerConnection(options, "eventide consumers");
-        this.control = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "eventide-rabbitmq-control");
-            t.setDaemon(true);
-            return t;
-        });
+        this.control = BridgeThreads.ordered("eventide-rabbitmq-control");
     }
 
     /**
@@ -122,24 +117,14 @@ public final class RabbitTransport implements Transport {
     /** Ready messages in the quorum queue {@code address} (not counting those delivered and unacked). */
     @Override
     public Promise<Long> depth(EventLoop loop, String address) {
-        Promise<Long> p = loop.promise();
-        try {
-            control.execute(() -> {
-                try {
-                    Channel ch = consumers.get().createChannel();
-                    try {
-                        p.resolve(ch.messageCount(address));
-                    } finally {
-                        closeQuietly(ch);
-                    }
-                } catch (IOException | ShutdownSignalException e) {
-                    p.reject(new BusException("cannot read the depth of " + address + " on " + name + ": " + e.getMessage(), e));
-                }
-            });
-        } catch (RejectedExecutionException closed) {
-            p.reject(new BusException("transport " + name + " is closed"));
-        }
-        return p;
+        return BridgeThreads.call(control, loop, "the depth of " + address + " on " + name, () -> {
+            Channel ch = consumers.get().createChannel();
+            try {
+                return ch.messageCount(address);
+            } finally {
+                closeQuietly(ch);
+            }
+        });
     }
 
     private static void closeQuietly(Channel ch) {

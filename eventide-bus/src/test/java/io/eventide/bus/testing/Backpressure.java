@@ -122,7 +122,7 @@ public final class Backpressure {
 
     private static void drain(Bus bus, String address) throws InterruptedException {
         io.eventide.bus.spi.Transport t = bus.transportOf(address);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (t != null && t.pendingSends() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20); // blocking-ok: waiting for the broker's confirmations, bounded
         }

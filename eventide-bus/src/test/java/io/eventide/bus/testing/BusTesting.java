@@ -83,4 +83,63 @@ public final class BusTesting {
             l.lag().reset();
         }
     }
+
+    /**
+     * Polls {@code condition} every 20 ms until it holds; fails after {@code seconds}. For state
+     * outside the test's control (a broker, another process), bounded, never a synchronisation.
+     *
+     * @param what what is awaited, for the failure
+     * @param seconds the bound
+     * @param condition the condition
+     */
+    public static void await(String what, int seconds, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                org.assertj.core.api.Assertions.fail("timed out after " + seconds + " s waiting for: " + what);
+            }
+            try {
+                Thread.sleep(20); // blocking-ok: polling outside state from the test thread, bounded above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    /**
+     * Runs a command (rabbitmqctl, start-stop-daemon...) and returns its output.
+     *
+     * @param cmd the command line
+     * @return what it printed
+     * @throws IllegalStateException if it cannot run, fails or takes more than two minutes
+     */
+    public static String run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(String.join(" ", cmd) + " could not run: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param port a local TCP port
+     * @return whether something accepts connections on 127.0.0.1:{@code port}
+     */
+    public static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }

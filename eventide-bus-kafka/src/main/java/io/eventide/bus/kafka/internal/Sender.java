@@ -3,13 +3,13 @@ package io.eventide.bus.kafka.internal;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.kafka.KafkaOptions;
+import io.eventide.bus.spi.MessageIds;
 import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
 import io.eventide.core.Promise;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +121,7 @@ public final class Sender implements Runnable {
         String id = p.message().header(Message.MESSAGE_ID);
         try {
             topics.ensure(p.topic());
-            producer.send(Records.record(p.topic(), p.message(), id != null ? id : UUID.randomUUID().toString()),
+            producer.send(Records.record(p.topic(), p.message(), id != null ? id : MessageIds.next()),
                     (meta, err) -> {
                         if (err == null) {
                             lastAck = System.nanoTime();

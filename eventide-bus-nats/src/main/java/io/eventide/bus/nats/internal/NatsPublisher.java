@@ -3,6 +3,8 @@ package io.eventide.bus.nats.internal;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.nats.NatsOptions;
+import io.eventide.bus.spi.BridgeThreads;
+import io.eventide.bus.spi.MessageIds;
 import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
@@ -14,7 +16,6 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -75,7 +76,7 @@ public final class NatsPublisher implements Runnable {
         }
         String id = m.header(Message.MESSAGE_ID);
         Promise<Void> p = loop.promise();
-        outbox.add(new Pending(address, m, id != null ? id : UUID.randomUUID().toString(), p,
+        outbox.add(new Pending(address, m, id != null ? id : MessageIds.next(), p,
                 System.nanoTime() + TimeUnit.MINUTES.toNanos(1)));
         return p;
     }
@@ -162,14 +163,7 @@ public final class NatsPublisher implements Runnable {
      */
     public CompletableFuture<Void> close(long graceMs) {
         closing = true;
-        Thread.ofVirtual().start(() -> {
-            try {
-                terminated.get(graceMs, TimeUnit.MILLISECONDS); // blocking-ok: a virtual thread of close()
-            } catch (Exception e) {
-                thread.interrupt();
-            }
-        });
-        return terminated;
+        return BridgeThreads.stopWithin(thread, terminated, graceMs);
     }
 
     private void failRemaining() {

@@ -4,6 +4,7 @@ import io.eventide.bus.ConsumerOptions;
 import io.eventide.bus.Handler;
 import io.eventide.bus.Message;
 import io.eventide.bus.Overflow;
+import io.eventide.bus.spi.BridgeThreads;
 import io.eventide.bus.spi.BrokerDelivery;
 import io.eventide.bus.spi.Inbox;
 import io.eventide.core.EventLoop;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +69,7 @@ public final class PullConsumer implements Runnable {
         this.inbox = new Inbox<io.nats.client.Message>(loop, address, new ConsumerOptions(o.credit(), o.credit(),
                 Overflow.REJECT, o.group()), handler, this::settled);
         this.inbox.onCredit(credit::release).onCancel(this::stop);
-        this.acks = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "eventide-nats-acks-" + address);
-            t.setDaemon(true);
-            return t;
-        });
+        this.acks = BridgeThreads.ordered("eventide-nats-acks-" + address);
         this.thread = new Thread(this, "eventide-nats-consumer-" + address);
         this.thread.setDaemon(true);
     }

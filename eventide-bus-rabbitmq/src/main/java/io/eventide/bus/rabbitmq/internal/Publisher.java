@@ -10,6 +10,8 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.rabbitmq.RabbitOptions;
+import io.eventide.bus.spi.BridgeThreads;
+import io.eventide.bus.spi.MessageIds;
 import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
@@ -20,7 +22,6 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -136,7 +137,7 @@ public final class Publisher implements Runnable {
         }
         String id = m.header(Message.MESSAGE_ID);
         Promise<Void> p = loop.promise();
-        outbox.add(new Pending(queue, address, m, id != null ? id : UUID.randomUUID().toString(), p));
+        outbox.add(new Pending(queue, address, m, id != null ? id : MessageIds.next(), p));
         return p;
     }
 
@@ -344,16 +345,7 @@ public final class Publisher implements Runnable {
      */
     public CompletableFuture<Void> close(long graceMs) {
         closing = true;
-        Thread.ofVirtual().start(() -> {
-            if (!terminated.isDone()) {
-                try {
-                    terminated.get(graceMs, TimeUnit.MILLISECONDS); // blocking-ok: a virtual thread of close()
-                } catch (Exception e) {
-                    thread.interrupt();
-                }
-            }
-        });
-        return terminated;
+        return BridgeThreads.stopWithin(thread, terminated, graceMs);
     }
 
     private void failRemaining() {

@@ -9,12 +9,12 @@ import io.eventide.bus.ConsumerOptions;
 import io.eventide.bus.Handler;
 import io.eventide.bus.Overflow;
 import io.eventide.bus.rabbitmq.RabbitOptions;
+import io.eventide.bus.spi.BridgeThreads;
 import io.eventide.bus.spi.BrokerDelivery;
 import io.eventide.bus.spi.Inbox;
 import io.eventide.core.EventLoop;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,11 +75,7 @@ public final class RabbitConsumer {
         // queued, hence room for another credit's worth. Nothing is dropped: a refusal is a nack.
         ConsumerOptions bounded = new ConsumerOptions(o.credit(), o.credit(), Overflow.REJECT, o.group());
         this.inbox = new Inbox<Tag>(loop, address, bounded, handler, this::settled);
-        this.ops = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "eventide-rabbitmq-consumer-" + address);
-            t.setDaemon(true);
-            return t;
-        });
+        this.ops = BridgeThreads.orderedScheduled("eventide-rabbitmq-consumer-" + address);
         inbox.onCancel(() -> run(this::stop));
     }
 
