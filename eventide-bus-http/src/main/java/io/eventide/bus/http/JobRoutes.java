@@ -34,6 +34,8 @@ import java.util.Objects;
  * <p><b>Threading:</b> {@link #mount} at startup; the routes run on each request's loop.
  */
 public final class JobRoutes {
+    private static final System.Logger LOG = System.getLogger("io.eventide.bus.http");
+
     private JobRoutes() {
     }
 
@@ -75,6 +77,7 @@ public final class JobRoutes {
             } else if (err instanceof OverloadException) {
                 refuse(res, queue, "the broker cannot take more work now");
             } else {
+                LOG.log(System.Logger.Level.WARNING, "job for " + queue.address() + " not enqueued: " + err, err);
                 res.status(503).header("retry-after", seconds(queue)).contentType("application/json")
                         .end("{\"error\":\"the job could not be enqueued\"}");
             }

@@ -165,4 +165,30 @@ class KafkaTransportIT {
                 .isLessThanOrEqualTo(Math.max(2_000_000L, r.heapBeforeBytes() / 10));
         transport.deleteTopic(q);
     }
+
+    @Test
+    void unreachableClusterIsBackpressureAndTheLoopsStayResponsive() {
+        KafkaTransport away = KafkaTransport.create(KafkaOptions.defaults().bootstrapServers("127.0.0.1:1")
+                .maxPendingSends(100).producer(Map.of("max.block.ms", 2_000)));
+        try {
+            BusTesting.resetLag(group.loops());
+            EventLoop loop = group.loop(0);
+            List<Promise<Void>> accepted = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                accepted.add(away.send(loop, "nowhere", Message.of("m" + i)));
+            }
+            Promise<Void> refused = away.send(loop, "nowhere", Message.of("one too many"));
+            assertThat(refused.isFailed()).isTrue();
+            assertThat(refused.cause()).isInstanceOf(io.eventide.core.OverloadException.class);
+            await("the bridge reporting the cluster as not acknowledging", 30, away::isBlocked);
+            for (int i = 0; i < 500; i++) {
+                Promise.resolved(group.loop(i % 2), null).join();
+            }
+            double lag = BusTesting.lagP999Millis(group.loops());
+            System.out.printf("loop lag p99.9 while Kafka is unreachable: %.2f ms%n", lag);
+            BusTesting.assertLagWithinTarget(lag);
+        } finally {
+            away.close().join();
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.eventide.bus.kafka.internal;
 import io.eventide.bus.BusException;
 import io.eventide.bus.Message;
 import io.eventide.bus.kafka.KafkaOptions;
+import io.eventide.bus.spi.BridgeThreads;
 import io.eventide.bus.spi.MessageIds;
 import io.eventide.bus.spi.SendWindow;
 import io.eventide.core.EventLoop;
@@ -150,7 +151,9 @@ public final class Sender implements Runnable {
      */
     public CompletableFuture<Void> close(long graceMs) {
         closing = true;
-        return terminated.thenRunAsync(() -> producer.close(java.time.Duration.ofMillis(graceMs)),
-                r -> Thread.ofVirtual().start(r));
+        // A thread stuck on an unreachable cluster (metadata, topic creation) is interrupted after the
+        // grace: what it has not sent fails, and the producer is closed.
+        return BridgeThreads.stopWithin(thread, terminated, graceMs)
+                .thenRunAsync(() -> producer.close(java.time.Duration.ofMillis(graceMs)), r -> Thread.ofVirtual().start(r));
     }
 }

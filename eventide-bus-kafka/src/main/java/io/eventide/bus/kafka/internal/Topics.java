@@ -41,7 +41,7 @@ public final class Topics implements AutoCloseable {
 
     /**
      * @param topic created with the configured partitions unless it exists
-     * @throws KafkaException if the cluster cannot be reached within 30 s or refuses
+     * @throws KafkaException if the cluster cannot be reached within 10 s or refuses
      */
     public void ensure(String topic) {
         if (known.contains(topic)) {
@@ -49,7 +49,7 @@ public final class Topics implements AutoCloseable {
         }
         try {
             admin.createTopics(List.of(new NewTopic(topic, options.partitions(), options.replicationFactor())))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new KafkaException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
@@ -58,7 +58,7 @@ public final class Topics implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted creating topic " + topic, e);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new KafkaException("cluster did not answer within 30 s creating topic " + topic, e);
+            throw new KafkaException("cluster did not answer within 10 s creating topic " + topic, e);
         }
         known.add(topic);
     }
