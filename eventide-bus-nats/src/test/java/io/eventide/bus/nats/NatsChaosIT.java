@@ -8,7 +8,9 @@ import io.eventide.bus.testing.Chaos;
 import io.eventide.core.LoopGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * NATS chaos: the server process is stopped by PID and started again with its own command line at a
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class NatsChaosIT {
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // a broker restart and a 100,000-message run (chaos.sh)
     void serverRestartAndConsumerKillLoseNothingAcknowledged() throws Exception {
         NatsTesting.ensureServer();
         LoopGroup group = BusTesting.group(1);

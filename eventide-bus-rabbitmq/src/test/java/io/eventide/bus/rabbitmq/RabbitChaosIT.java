@@ -8,7 +8,9 @@ import io.eventide.bus.testing.Chaos;
 import io.eventide.core.LoopGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * RabbitMQ chaos: {@code rabbitmqctl stop_app}/{@code start_app} at a third of the stream, a
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class RabbitChaosIT {
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES) // a broker restart and a 100,000-message run (chaos.sh)
     void brokerRestartAndConsumerKillLoseNothingAcknowledged() throws Exception {
         RabbitTesting.ensureBroker();
         LoopGroup group = BusTesting.group(1);
