@@ -154,7 +154,6 @@ class TlsLoadIT {
             }
         }
         assertThat(server.connections()).isEqualTo(n);
-        assertThat(server.tlsStats().handshakes()).isEqualTo(n);
         // Every one of them still works: one echo each, all at once.
         List<CompletableFuture<Void>> echoes = new ArrayList<>();
         for (Connection c : open) {
@@ -169,6 +168,9 @@ class TlsLoadIT {
             });
         }
         CompletableFuture.allOf(echoes.toArray(new CompletableFuture<?>[0])).join();
+        // Counted only now: a TLS 1.3 client finishes its handshake one flight before the server does,
+        // so the server's count may trail the clients' promises until data has crossed each connection.
+        assertThat(server.tlsStats().handshakes()).isEqualTo(n);
         for (Connection c : open) {
             c.loop().execute(c::close);
         }
