@@ -43,6 +43,17 @@ final class ClusterProcess implements AutoCloseable {
      * @param workerJvmOptions extra -D/-X options for the workers
      */
     static ClusterProcess start(Path dir, List<String> clusterOptions, List<String> workerJvmOptions) throws IOException {
+        return start(dir, clusterOptions, ClusterApp.class, workerJvmOptions);
+    }
+
+    /**
+     * @param dir a temporary directory
+     * @param clusterOptions e.g. "-n", "2"
+     * @param app the worker's main class
+     * @param workerJvmOptions extra -D/-X options for the workers
+     */
+    static ClusterProcess start(Path dir, List<String> clusterOptions, Class<?> app, List<String> workerJvmOptions)
+            throws IOException {
         int port = freePort();
         String name = "t" + ProcessHandle.current().pid() + "-" + port;
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx64m", "-cp", CP, Cluster.class.getName(), "start",
@@ -52,7 +63,7 @@ final class ClusterProcess implements AutoCloseable {
         cmd.addAll(List.of(JAVA, "-XX:+UseParallelGC", "-Xss1m", "-Deventide.config.port=" + port,
                 "-Deventide.config.host=127.0.0.1"));
         cmd.addAll(workerJvmOptions);
-        cmd.addAll(List.of("-cp", CP, ClusterApp.class.getName()));
+        cmd.addAll(List.of("-cp", CP, app.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         return new ClusterProcess(name, dir, port, pb.start());
     }
