@@ -60,7 +60,12 @@ public final class NettyHello {
                         hello ? HELLO.duplicate() : Unpooled.EMPTY_BUFFER, false);
                 res.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT).set(HttpHeaderNames.SERVER, SERVER).set(HttpHeaderNames.DATE, date)
                         .set(HttpHeaderNames.CONTENT_LENGTH, hello ? LEN : AsciiString.cached("0"));
-                ctx.write(res, ctx.voidPromise());
+                if (io.netty.handler.codec.http.HttpUtil.isKeepAlive(req)) {
+                    ctx.write(res, ctx.voidPromise());
+                } else { // Connection: close asked for (bench/http/close.lua): answer, then close
+                    res.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+                    ctx.writeAndFlush(res).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
             }
             io.netty.util.ReferenceCountUtil.release(msg);
         }
