@@ -98,6 +98,21 @@ public final class KafkaTransport implements Transport {
         return start(new Poller(this.options, topics, loop, address, group, true, options, handler));
     }
 
+    /**
+     * A diagnostic: how many polls of this transport's open consumers waited out their whole timeout
+     * with every partition paused for lack of credit. It stays near zero while handlers return
+     * credit; it grows when they hold it (slow handlers: the intended backpressure).
+     *
+     * @return the count, summed over the open consumers; any thread
+     */
+    public long stalledPolls() {
+        long n = 0;
+        for (Poller p : open) {
+            n += p.stalledPolls();
+        }
+        return n;
+    }
+
     private BusConsumer start(Poller p) {
         open.add(p);
         p.inbox().onCancel(() -> open.remove(p));

@@ -109,6 +109,30 @@ class KafkaTransportIT {
     }
 
     @Test
+    void returnedCreditResumesTheConsumerWithoutWaitingOutItsPoll() {
+        String t = BusTesting.unique("eventide-test");
+        int n = 400;
+        List<Promise<Void>> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sends.add(bus.send(t, Message.of("m" + i)));
+        }
+        sends.forEach(p -> p.join(Duration.ofSeconds(60)));
+        EventLoop loop = group.loop(1);
+        // Each handler settles a millisecond later, long after the poll thread has paused for lack
+        // of credit: it must be woken when credit comes back, not sleep out its 100 ms poll (before
+        // the fix, nearly every one of the ~100 pauses ended that way: ~2,500 records/s at most).
+        BusConsumer c = bus.consume(loop, t, ConsumerOptions.defaults().credit(4), d -> {
+            Promise<Void> p = d.loop().promise();
+            d.loop().setTimeout(1, () -> p.resolve(null));
+            return p;
+        });
+        await("all processed", 120, () -> c.processed() == n);
+        assertThat(transport.stalledPolls()).as("polls that slept out their timeout while paused").isLessThan(10);
+        c.cancel();
+        transport.deleteTopic(t);
+    }
+
+    @Test
     void rebalanceCommitsOnRevokeSoNothingIsProcessedTwice() {
         String t = BusTesting.unique("eventide-test");
         Set<String> seen = ConcurrentHashMap.newKeySet();

@@ -63,6 +63,10 @@ public final class Poller implements Runnable {
     private final Map<TopicPartition, Progress> progress = new HashMap<>();
     private final Thread thread;
     private boolean paused;
+    // Set by the poll thread before it polls with every partition paused; the loop clears it and
+    // wakes the poll once half the credit is back, instead of letting it sleep out POLL.
+    private final java.util.concurrent.atomic.AtomicBoolean idleWhilePaused = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.LongAdder stalledPolls = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param options cluster and extra consumer properties
@@ -87,6 +91,7 @@ public final class Poller implements Runnable {
         this.props = p;
         this.inbox = new Inbox<ConsumerRecord<byte[], byte[]>>(loop, topic,
                 new ConsumerOptions(o.credit(), o.credit(), Overflow.REJECT, group), handler, this::settledOnLoop);
+        this.inbox.onCredit(this::creditReturned);
         this.inbox.onCancel(() -> {
             KafkaConsumer<byte[], byte[]> c = consumer;
             if (c != null) {
@@ -102,6 +107,11 @@ public final class Poller implements Runnable {
         return inbox;
     }
 
+    /** @return polls that waited out their whole timeout with every partition paused; any thread */
+    public long stalledPolls() {
+        return stalledPolls.sum();
+    }
+
     /** Starts polling. */
     public void start() {
         thread.start();
@@ -115,12 +125,23 @@ public final class Poller implements Runnable {
             consumer.subscribe(List.of(topic), new Rebalance());
             while (inbox.isActive()) {
                 applyCredit();
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                idleWhilePaused.set(paused);
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    continue; // credit came back (or cancel(): the loop's condition ends it)
+                } finally {
+                    idleWhilePaused.set(false);
+                }
+                if (paused && records.isEmpty()) {
+                    stalledPolls.increment();
+                }
                 deliver(records);
                 commitSettled();
             }
         } catch (WakeupException e) {
-            // cancel() woke the poll: fall through to the final commit.
+            // cancel() woke a call other than poll: fall through to the final commit.
         } catch (KafkaException e) {
             inbox.loop().reportUncaught(new BusException("Kafka consumer of " + topic + " stopped: " + e.getMessage(), e));
         } finally {
@@ -135,6 +156,20 @@ public final class Poller implements Runnable {
                 return;
             } catch (KafkaException e) {
                 LOG.log(Level.DEBUG, "topic " + topic + " not ready (" + e.getMessage() + "); retrying");
+            }
+        }
+    }
+
+    /**
+     * On the loop, after each settled record. Without this, a consumer faster than its handlers
+     * would fetch one credit's worth of records per POLL (100 ms): at 256 credits, about 2,560
+     * records/s, whatever the handlers could do.
+     */
+    private void creditReturned() {
+        if (inbox.credit() * 2 >= inbox.maxCredit() && idleWhilePaused.compareAndSet(true, false)) {
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
             }
         }
     }
