@@ -65,6 +65,8 @@ public final class Host {
     private final HttpServer server;
     private final LoopSampler sampler;
     private final HostMetrics metrics;
+    /** The access log ({@code access-log}), or null when off. */
+    private final AccessLog accessLog;
     /** The supervisor of {@code eventide cluster}, or null when not started by one. */
     private final ClusterLink cluster;
     /** Set before {@link #start()}, on the configuring thread. */
@@ -110,6 +112,15 @@ public final class Host {
             server.before(relay::route); // first: a relayed request is shed or served by its own worker
         }
         installRoutes();
+        this.accessLog = AccessLog.create(config);
+        if (accessLog != null) {
+            server.onResponseDone(accessLog);
+        }
+    }
+
+    /** @return the access log, or null when {@code access-log} is off (tests read what it wrote) */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** Looked up when used: the backend is configured by the first host (see {@link Logging}). */
@@ -391,7 +402,13 @@ public final class Host {
                 cluster.draining();
             }
             drained = server.close(config.grace());
-            drained.whenComplete((v, e) -> group.close(Duration.ofSeconds(1)));
+            drained.whenComplete((v, e) -> {
+                group.close(Duration.ofSeconds(1));
+                if (accessLog != null) {
+                    // Off the loop: closing waits for the writer to write what is queued.
+                    Thread.ofPlatform().name("eventide-access-log-close").start(accessLog::close);
+                }
+            });
         }
         return drained;
     }
@@ -417,6 +434,9 @@ public final class Host {
                 group.close(Duration.ofSeconds(1)).join(); // blocking-ok: own drain thread
             } catch (RuntimeException e) {
                 log().warn("loops did not stop cleanly", e);
+            }
+            if (accessLog != null) {
+                accessLog.close(); // every line of the drained requests written before exit
             }
             System.exit(status);
         }, "eventide-drain");

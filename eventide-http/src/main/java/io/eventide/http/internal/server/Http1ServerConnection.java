@@ -367,6 +367,7 @@ final class Http1ServerConnection {
         sl.released(writer);
         release();
         if (x != null) {
+            engine.aborted(x, cause); // a no-op when its response ended: one report per exchange
             try {
                 x.closed(cause);
             } catch (Throwable t) {

@@ -240,12 +240,21 @@ public final class ServerEngine {
     }
 
     void finished(Exchange x) {
+        x.reported = true;
         latency.record(System.nanoTime() - x.startNanos);
         int cls = x.status / 100;
         if (cls >= 1 && cls <= 5) {
             statusCounts.incrementAndGet(cls);
         }
         dispatcher.finished(x);
+    }
+
+    /** The connection closed before {@code x}'s response ended (the client left mid-response). */
+    void aborted(Exchange x, Throwable cause) {
+        if (!x.reported) {
+            x.reported = true;
+            dispatcher.aborted(x, cause);
+        }
     }
 
     void failed(Exchange x, Throwable t) {
