@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * lines (for containers); a path, appended to that file.
  *
  * <p>Cost on the loop: the line is formatted there into a per-thread builder (the timestamp is
- * formatted once a second) and offered to a bounded queue; one thread, {@code eventide-access-log},
- * does the I/O, in batches. When it falls behind by {@value #CAPACITY} lines, further lines are
+ * formatted once a second) and offered to a bounded queue, without waking anyone while traffic
+ * flows; one thread, {@code eventide-access-log}, does the I/O, in batches, every
+ * {@value #POLL_MILLIS} ms at most. When it falls behind by {@value #CAPACITY} lines, further lines are
  * dropped and counted ({@link #dropped()}, reported on the log) rather than holding a loop.
  *
  * <p><b>Threading:</b> {@link #done} is called on the request's loop (any loop); {@link #close} from
@@ -60,6 +62,10 @@ import org.slf4j.LoggerFactory;
 final class AccessLog implements HttpServer.ResponseListener, AutoCloseable {
     static final String LOGGER = "eventide.access";
     static final int CAPACITY = 16_384;
+    /** How often the writer looks at the queue while lines keep coming. */
+    static final int POLL_MILLIS = 10;
+    /** Empty looks after which the writer parks until a line wakes it. */
+    static final int IDLE_POLLS = 50;
     private static final String STOP = new String("stop"); // identity marks the end of the queue
     private static final DateTimeFormatter CLF_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -88,6 +94,8 @@ final class AccessLog implements HttpServer.ResponseListener, AutoCloseable {
     private final Thread writer;
     private final ThreadLocal<Formatter> formatters = ThreadLocal.withInitial(Formatter::new);
     private volatile boolean closed;
+    /** Set by the writer while it is parked for long: the next line unparks it. */
+    private volatile boolean idle;
 
     private AccessLog(Format format, String destination, Sink sink) {
         this.format = format;
@@ -186,21 +194,41 @@ final class AccessLog implements HttpServer.ResponseListener, AutoCloseable {
         String line = formatters.get().format(format, req, res, completed);
         if (!queue.offer(line)) {
             dropped.incrementAndGet();
+        } else if (idle) {
+            LockSupport.unpark(writer); // the first line after a quiet spell: wake the writer now
         }
     }
 
-    /** The writer thread: takes lines in batches, flushes whenever the queue runs empty. */
+    /**
+     * The writer thread: takes lines in batches, flushes whenever the queue runs empty. While lines
+     * keep coming it looks at the queue every {@value #POLL_MILLIS} ms instead of being woken for
+     * each line (a wake-up per request, a futex call on the loop, cost more than the formatting);
+     * after {@value #IDLE_POLLS} empty looks it parks until the next line wakes it.
+     */
     private void drainQueue() {
         List<String> batch = new ArrayList<>(256);
         long reportedDrops = 0;
         boolean stop = false;
+        int empty = 0;
         while (!stop) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
+            queue.drainTo(batch, 256);
+            if (batch.isEmpty()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                if (++empty < IDLE_POLLS) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)); // blocking-ok: the writer thread
+                } else {
+                    idle = true;
+                    if (queue.isEmpty()) {
+                        // A line offered while idle was being set may not unpark: look again in 1 s at worst.
+                        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // blocking-ok: the writer thread
+                    }
+                    idle = false;
+                }
+                continue;
             }
-            queue.drainTo(batch, 255);
+            empty = 0;
             int n = 0;
             try {
                 for (String line : batch) {
@@ -265,6 +293,7 @@ final class AccessLog implements HttpServer.ResponseListener, AutoCloseable {
                     queue.offer(STOP, 5, TimeUnit.SECONDS); // blocking-ok: drain thread; the writer is emptying the queue
                 }
             }
+            LockSupport.unpark(writer);
             writer.join(TimeUnit.SECONDS.toMillis(5)); // blocking-ok: drain thread, not a loop
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
