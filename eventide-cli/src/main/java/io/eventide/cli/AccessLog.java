@@ -3,11 +3,10 @@ package io.eventide.cli;
 import io.eventide.http.HttpRequest;
 import io.eventide.http.HttpResponse;
 import io.eventide.http.HttpServer;
-import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +134,7 @@ final class AccessLog implements HttpServer.ResponseListener, AutoCloseable {
             });
         }
         if (file.equals("-")) {
-            return new AccessLog(format, "standard output", streamSink(System.out, false));
+            return new AccessLog(format, "standard output", streamSink(new FileOutputStream(FileDescriptor.out), false));
         }
         try {
             OutputStream out = Files.newOutputStream(Path.of(file), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
@@ -147,25 +146,40 @@ final class AccessLog implements HttpServer.ResponseListener, AutoCloseable {
         }
     }
 
+    /**
+     * Lines gathered and written whole, up to 32 K characters a write: several processes appending
+     * to one file (workers of {@code eventide cluster}) never split each other's lines, as one
+     * {@code write} to a file opened for appending lands in one piece.
+     */
     private static Sink streamSink(OutputStream out, boolean closeIt) {
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        StringBuilder pending = new StringBuilder(40 * 1024);
         return new Sink() {
             @Override
             public void write(String line) throws IOException {
-                w.write(line);
-                w.write('\n');
+                if (pending.length() + line.length() >= 32 * 1024) {
+                    writePending();
+                }
+                pending.append(line).append('\n');
+            }
+
+            private void writePending() throws IOException {
+                if (!pending.isEmpty()) {
+                    out.write(pending.toString().getBytes(StandardCharsets.UTF_8));
+                    pending.setLength(0);
+                }
             }
 
             @Override
             public void flush() throws IOException {
-                w.flush();
+                writePending();
+                out.flush();
             }
 
             @Override
             public void close() throws IOException {
-                w.flush();
+                flush();
                 if (closeIt) {
-                    w.close();
+                    out.close();
                 }
             }
         };
