@@ -40,7 +40,7 @@ unset EVENTIDE_JAVA_OPTS
 wait_listening() {
   local log="$1" pid="$2" line i
   for ((i = 0; i < 3000; i++)); do
-    line="$(grep -m1 -o 'listening on http://127\.0\.0\.1:[0-9]*' "$log" || true)"
+    line="$(grep -m1 -o 'listening on http://127\.0\.0\.1:[0-9]*' "$log" 2>/dev/null || true)"
     if [[ -n "$line" ]]; then echo "${line##*:}"; return; fi
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "process $pid exited before listening (log above)"; }
     sleep 0.2
