@@ -158,6 +158,27 @@ class AccessLogIT {
     }
 
     @Test
+    void aBodyOverTheLimitIsLoggedWithTheServersAnswer() throws Exception {
+        Path file = dir.resolve("access.log");
+        Map<String, String> settings = Map.of("port", "0", "host", "127.0.0.1", "loops", "1", "max-body-bytes", "1000",
+                "access-log", "common", "access-log.file", file.toString());
+        Host host = Host.create(HostConfig.of(settings));
+        host.http().post("/echo", (req, res) -> req.body().onSuccess(res::end));
+        host.start();
+        try {
+            try (Socket s = new Socket("127.0.0.1", host.port())) {
+                s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + "x".repeat(5000))
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 413 ");
+            }
+            List<String> lines = lines(host, file, 1);
+            assertThat(lines.get(0)).matches("127\\.0\\.0\\.1 - - " + CLF_TIME + " \"POST /echo HTTP/1\\.1\" 413 -");
+        } finally {
+            host.drain().join();
+        }
+    }
+
+    @Test
     void manyConcurrentRequestsEachGetExactlyOneLine() throws Exception {
         Path file = dir.resolve("access.log");
         Host host = host("common", file);

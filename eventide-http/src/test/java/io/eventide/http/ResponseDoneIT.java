@@ -33,7 +33,7 @@ class ResponseDoneIT {
 
     @BeforeEach
     void start() {
-        server = TestServers.start(HttpOptions.builder().gzip(true).build(), s -> {
+        server = TestServers.start(HttpOptions.builder().gzip(true).maxBodyBytes(1000).build(), s -> {
             s.onResponseDone((req, res, completed) -> done.add(new Done(req.target(), res.status(), res.bodyBytes(), completed,
                     Thread.currentThread().getName())));
             s.get("/plain", (req, res) -> res.contentType("application/octet-stream").end("12345"));
@@ -60,6 +60,7 @@ class ResponseDoneIT {
                 };
                 tick[0].run();
             });
+            s.post("/upload", (req, res) -> req.body().onSuccess(b -> res.end("got " + b.length)));
             s.get("/never", (req, res) -> {
                 // no answer: the client gives up first
             });
@@ -137,6 +138,21 @@ class ResponseDoneIT {
         assertThat(destroyed).extracting(Done::target, Done::completed).containsExactly("/destroy", false);
         get("/plain", null);
         assertThat(next().target()).as("no second event for /destroy").isEqualTo("/plain");
+        assertThat(done).isEmpty();
+    }
+
+    @Test
+    void aRequestTheServerAnswersForIsHeardWithThatAnswer() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + "x".repeat(5000))
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 413 ");
+        }
+        Done d = next();
+        assertThat(d).extracting(Done::target, Done::status, Done::completed).containsExactly("/upload", 413, true);
+        get("/plain", null);
+        assertThat(next().target()).as("one event for /upload").isEqualTo("/plain");
         assertThat(done).isEmpty();
     }
 }

@@ -228,7 +228,7 @@ final class Http1ServerConnection {
         }
         boolean head = x != null ? x.head.method().equals("HEAD") : decoder.isHeadRequest();
         writer.error(status, reason, head); // RFC 9110 §9.3.2: no body to HEAD, errors included
-        engine.rejected(status);
+        engine.answeredError(x, status);
         lingeringClose();
     }
 

@@ -261,6 +261,22 @@ public final class ServerEngine {
         dispatcher.failed(x, t);
     }
 
+    /**
+     * The server answered {@code status} itself. For a dispatched request (a 413, a 408 or a bad
+     * body while its handler waited), that answer ends it, for the listeners too: an access log
+     * says 413, not "client gone".
+     *
+     * @param x the current exchange, or null before one was dispatched
+     */
+    void answeredError(Exchange x, int status) {
+        if (x != null && !x.reported) {
+            x.status = status;
+            finished(x);
+        } else {
+            rejected(status);
+        }
+    }
+
     void rejected(int status) {
         statusCounts.incrementAndGet(status / 100);
     }
