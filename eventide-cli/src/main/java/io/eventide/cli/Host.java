@@ -337,8 +337,22 @@ public final class Host {
     }
 
     private void listen(String host, int port) {
+        if (io.eventide.core.EventLoop.current() != null) {
+            throw new IllegalStateException("Host.start() waits for the listener: call it from main, not from a loop");
+        }
+        // Started on a loop with its handler attached in the same callback: a bind that fails at
+        // once (port in use) is handled, not reported as an unhandled rejection before this
+        // thread could get to join it.
+        java.util.concurrent.CompletableFuture<HttpServer> bound = new java.util.concurrent.CompletableFuture<>();
+        group.loop(0).execute(() -> server.listen(host, port).whenComplete((s, e) -> {
+            if (e != null) {
+                bound.completeExceptionally(e);
+            } else {
+                bound.complete(s);
+            }
+        }));
         try {
-            server.listen(host, port).join(); // blocking-ok: startup, main or eventide-ready thread (join refuses on a loop)
+            bound.join(); // blocking-ok: startup, main or eventide-ready thread (refused on a loop above)
         } catch (RuntimeException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             group.close(Duration.ofSeconds(1));
