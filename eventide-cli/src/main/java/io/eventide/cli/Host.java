@@ -65,6 +65,8 @@ public final class Host {
     private final HttpServer server;
     private final LoopSampler sampler;
     private final HostMetrics metrics;
+    /** The access log ({@code access-log}), or null when off. */
+    private final AccessLog accessLog;
     /** The supervisor of {@code eventide cluster}, or null when not started by one. */
     private final ClusterLink cluster;
     /** Set before {@link #start()}, on the configuring thread. */
@@ -110,6 +112,15 @@ public final class Host {
             server.before(relay::route); // first: a relayed request is shed or served by its own worker
         }
         installRoutes();
+        this.accessLog = AccessLog.create(config);
+        if (accessLog != null) {
+            server.onResponseDone(accessLog);
+        }
+    }
+
+    /** @return the access log, or null when {@code access-log} is off (tests read what it wrote) */
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** Looked up when used: the backend is configured by the first host (see {@link Logging}). */
@@ -326,8 +337,22 @@ public final class Host {
     }
 
     private void listen(String host, int port) {
+        if (io.eventide.core.EventLoop.current() != null) {
+            throw new IllegalStateException("Host.start() waits for the listener: call it from main, not from a loop");
+        }
+        // Started on a loop with its handler attached in the same callback: a bind that fails at
+        // once (port in use) is handled, not reported as an unhandled rejection before this
+        // thread could get to join it.
+        java.util.concurrent.CompletableFuture<HttpServer> bound = new java.util.concurrent.CompletableFuture<>();
+        group.loop(0).execute(() -> server.listen(host, port).whenComplete((s, e) -> {
+            if (e != null) {
+                bound.completeExceptionally(e);
+            } else {
+                bound.complete(s);
+            }
+        }));
         try {
-            server.listen(host, port).join(); // blocking-ok: startup, main or eventide-ready thread (join refuses on a loop)
+            bound.join(); // blocking-ok: startup, main or eventide-ready thread (refused on a loop above)
         } catch (RuntimeException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             group.close(Duration.ofSeconds(1));
@@ -391,7 +416,13 @@ public final class Host {
                 cluster.draining();
             }
             drained = server.close(config.grace());
-            drained.whenComplete((v, e) -> group.close(Duration.ofSeconds(1)));
+            drained.whenComplete((v, e) -> {
+                group.close(Duration.ofSeconds(1));
+                if (accessLog != null) {
+                    // Off the loop: closing waits for the writer to write what is queued.
+                    Thread.ofPlatform().name("eventide-access-log-close").start(accessLog::close);
+                }
+            });
         }
         return drained;
     }
@@ -417,6 +448,9 @@ public final class Host {
                 group.close(Duration.ofSeconds(1)).join(); // blocking-ok: own drain thread
             } catch (RuntimeException e) {
                 log().warn("loops did not stop cleanly", e);
+            }
+            if (accessLog != null) {
+                accessLog.close(); // every line of the drained requests written before exit
             }
             System.exit(status);
         }, "eventide-drain");

@@ -38,10 +38,7 @@ final class Logging {
         setDefault("showLogName", "true");
         setDefault("levelInBrackets", "false");
         String levels = config.get("log.levels");
-        if (levels == null || levels.isBlank()) {
-            return;
-        }
-        for (String entry : levels.split(",")) {
+        for (String entry : levels == null || levels.isBlank() ? new String[0] : levels.split(",")) {
             String[] kv = entry.trim().split("=", 2);
             String level = kv.length == 2 ? kv[1].trim().toLowerCase(Locale.ROOT) : "";
             if (kv.length != 2 || kv[0].isBlank() || !LEVELS.contains(level)) {
@@ -49,6 +46,11 @@ final class Logging {
                         + "separated by commas, level one of error, warn, info, debug, trace; got '" + entry.trim() + "'");
             }
             setDefault("log." + kv[0].trim(), level);
+        }
+        String access = config.get("access-log.file");
+        if (!"off".equals(config.get("access-log")) && (access == null || access.isBlank())) {
+            // The access log is asked for: log.level=warn must not silence it (log.levels still can).
+            setDefault("log." + AccessLog.LOGGER, "info");
         }
     }
 

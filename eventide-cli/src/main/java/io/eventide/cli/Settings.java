@@ -62,7 +62,8 @@ public final class Settings {
             s("log.levels", Kind.TEXT, "", "per-logger levels, e.g. io.eventide.http=debug,io.eventide.core=warn"),
             choice("access-log", "off", "one line per request: off, Common or Combined Log Format, or JSON lines",
                     "off", "common", "combined", "json"),
-            s("access-log.file", Kind.TEXT, "-", "where the access log goes ('-': standard output)"),
+            s("access-log.file", Kind.TEXT, "", "where the access log goes: empty, the SLF4J logger eventide.access "
+                    + "(at info); '-', standard output (bare lines); else a file, appended to"),
             s("tls.cert", Kind.TEXT, "", "PEM certificate chain, leaf first: serve HTTPS (with tls.key; kill -HUP reloads both)"),
             s("tls.key", Kind.TEXT, "", "PEM PKCS#8 private key of tls.cert"));
 

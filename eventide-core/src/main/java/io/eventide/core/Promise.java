@@ -468,6 +468,14 @@ public final class Promise<T> {
             throw new IllegalStateException("join() would block loop " + Thread.currentThread().getName()
                     + "; use map/flatMap/whenComplete instead");
         }
+        int s = stateNow();
+        if (s == SUCCEEDED) {
+            return value; // settled: no hop to the loop, which may have stopped since (a drained server's group)
+        }
+        if (s == FAILED) {
+            handled = true;
+            throw failure(cause);
+        }
         try {
             return toCompletableFuture().get(limit.toNanos(), TimeUnit.NANOSECONDS); // blocking-ok: refused on loops above
         } catch (InterruptedException e) {
@@ -476,15 +484,19 @@ public final class Promise<T> {
         } catch (TimeoutException e) {
             throw new DeadlineExceededException("promise not settled within " + limit.toMillis() + " ms");
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new EventideException(c.toString(), c);
+            throw failure(e.getCause());
         }
+    }
+
+    /** What {@link #join} throws for a failure: unchecked ones as they are, checked ones wrapped. */
+    private static RuntimeException failure(Throwable c) {
+        if (c instanceof RuntimeException re) {
+            return re;
+        }
+        if (c instanceof Error err) {
+            throw err;
+        }
+        return new EventideException(c.toString(), c);
     }
 
     // ------------------------------------------------------------------------------------------

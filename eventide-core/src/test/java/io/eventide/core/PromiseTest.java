@@ -31,6 +31,19 @@ class PromiseTest {
     }
 
     @Test
+    void joinOnASettledPromiseWorksAfterItsLoopHasStopped() {
+        // Host.drain().join() raced the group's close: join hopped to a loop that had terminated.
+        LoopGroup other = LoopGroup.create(LoopOptions.defaults().loops(1).onUnhandledRejection(t -> { }));
+        Promise<String> ok = other.loop(0).promise();
+        Promise<String> failed = other.loop(0).promise();
+        ok.resolve("done");
+        failed.reject(new IllegalStateException("boom"));
+        other.close(Duration.ofSeconds(5)).join();
+        assertThat(ok.join()).isEqualTo("done");
+        assertThatThrownBy(failed::join).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    }
+
+    @Test
     void mapFlatMapAndThenRunOnTheOwningLoop() {
         Promise<Integer> p = loop.promise();
         Promise<String> out = p.map(x -> x + 1)

@@ -199,6 +199,14 @@ public final class HttpResponse {
         return this;
     }
 
+    /**
+     * @return body bytes this response has produced so far: after compression, without the head or
+     *     chunk framing (the size an access log reports)
+     */
+    public long bodyBytes() {
+        return x.bodyBytes();
+    }
+
     /** @return whether the connection is gone (nothing more can reach the client) */
     public boolean isClosed() {
         return x.isClosed();

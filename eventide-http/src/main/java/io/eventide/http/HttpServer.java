@@ -60,12 +60,30 @@ import java.util.function.Consumer;
 public final class HttpServer {
     private static final System.Logger LOG = System.getLogger("io.eventide.http");
 
+    /**
+     * Hears the end of every request the server dispatched, once: its response ended, or its
+     * connection closed first (the client left mid-response, the handler destroyed it). What an
+     * access log needs; see {@link HttpServer#onResponseDone}.
+     *
+     * <p><b>Threading:</b> called on the request's loop: keep it short, never block.
+     */
+    @FunctionalInterface
+    public interface ResponseListener {
+        /**
+         * @param req the request
+         * @param res its response: {@link HttpResponse#status()}, {@link HttpResponse#bodyBytes()}
+         * @param completed true when the response ended; false when the connection closed first
+         */
+        void done(HttpRequest req, HttpResponse res, boolean completed);
+    }
+
     private final LoopGroup group;
     private final boolean ownsGroup;
     private final HttpOptions options;
     private final Router router = new Router();
     private final List<Handler> before = new ArrayList<>();
     private final List<Handler> after = new ArrayList<>();
+    private final List<ResponseListener> done = new ArrayList<>();
     private final List<Consumer<HttpServer>> listening = new ArrayList<>();
     private volatile String host;
     private final ServerEngine engine;
@@ -76,7 +94,7 @@ public final class HttpServer {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.options = options;
-        this.engine = new ServerEngine(group, options, Dispatcher.of(this::dispatch, this::finished, this::failed));
+        this.engine = new ServerEngine(group, options, Dispatcher.of(this::dispatch, this::finished, this::aborted, this::failed));
     }
 
     /** @return a server with its own loop group (one loop per core) and default options */
@@ -160,6 +178,18 @@ public final class HttpServer {
     /** @param hook runs before routing; ending the response stops the chain @return this */
     public HttpServer before(Handler hook) {
         before.add(Objects.requireNonNull(hook));
+        return this;
+    }
+
+    /**
+     * Adds a listener that hears, once per request, that its response ended or that its connection
+     * closed before it did (an {@link #after} hook hears only the first). Add before {@link #listen}.
+     *
+     * @param listener runs on the request's loop
+     * @return this
+     */
+    public HttpServer onResponseDone(ResponseListener listener) {
+        done.add(Objects.requireNonNull(listener));
         return this;
     }
 
@@ -389,7 +419,7 @@ public final class HttpServer {
     }
 
     private void finished(Exchange x) {
-        if (after.isEmpty()) {
+        if (after.isEmpty() && done.isEmpty()) {
             return;
         }
         HttpResponse res = x.attachment();
@@ -402,6 +432,27 @@ public final class HttpServer {
                     throw vme;
                 }
                 LOG.log(Level.WARNING, "after-hook failed for " + req, t);
+            }
+        }
+        notifyDone(res, true);
+    }
+
+    private void aborted(Exchange x, Throwable cause) {
+        HttpResponse res = x.attachment();
+        if (res != null) {
+            notifyDone(res, false);
+        }
+    }
+
+    private void notifyDone(HttpResponse res, boolean completed) {
+        for (ResponseListener l : done) {
+            try {
+                l.done(res.request(), res, completed);
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError vme) {
+                    throw vme;
+                }
+                LOG.log(Level.WARNING, "response listener failed for " + res.request(), t);
             }
         }
     }

@@ -17,6 +17,13 @@ public interface Dispatcher {
     void finished(Exchange x);
 
     /**
+     * @param x an exchange whose connection closed before its response ended (the client left,
+     *     the handler destroyed it); never called for one that {@link #finished}
+     * @param cause the connection's close cause, or null
+     */
+    void aborted(Exchange x, Throwable cause);
+
+    /**
      * @param x the exchange whose callback threw
      * @param error what it threw
      */
@@ -25,11 +32,12 @@ public interface Dispatcher {
     /**
      * @param dispatch {@link #dispatch}
      * @param finished {@link #finished}
+     * @param aborted {@link #aborted}
      * @param failed {@link #failed}
      * @return a dispatcher made of these functions
      */
     static Dispatcher of(Consumer<Exchange> dispatch, Consumer<Exchange> finished,
-            BiConsumer<Exchange, Throwable> failed) {
+            BiConsumer<Exchange, Throwable> aborted, BiConsumer<Exchange, Throwable> failed) {
         return new Dispatcher() {
             @Override
             public void dispatch(Exchange x) {
@@ -39,6 +47,11 @@ public interface Dispatcher {
             @Override
             public void finished(Exchange x) {
                 finished.accept(x);
+            }
+
+            @Override
+            public void aborted(Exchange x, Throwable cause) {
+                aborted.accept(x, cause);
             }
 
             @Override

@@ -70,6 +70,10 @@ public final class Exchange {
     List<Runnable> onFinish;
     Runnable onShutdown;
     Consumer<Throwable> onClose;
+    /** Body bytes the response has produced (after gzip; no head, no chunk framing): the access log's size. */
+    long bodyBytes;
+    /** Whether the dispatcher heard the end of this exchange (finished or aborted): it hears it once. */
+    boolean reported;
 
     Exchange(Http1ServerConnection conn, ResponseFlow out, HttpRequestHead head, long maxBodyBytes) {
         this.conn = conn;
@@ -285,6 +289,11 @@ public final class Exchange {
         if (h != null) {
             h.accept(cause);
         }
+    }
+
+    /** @return body bytes the response has produced so far (after compression, without head or chunk framing) */
+    public long bodyBytes() {
+        return bodyBytes;
     }
 
     /** @return whether the head went out */

@@ -228,7 +228,7 @@ final class Http1ServerConnection {
         }
         boolean head = x != null ? x.head.method().equals("HEAD") : decoder.isHeadRequest();
         writer.error(status, reason, head); // RFC 9110 §9.3.2: no body to HEAD, errors included
-        engine.rejected(status);
+        engine.answeredError(x, status);
         lingeringClose();
     }
 
@@ -367,6 +367,7 @@ final class Http1ServerConnection {
         sl.released(writer);
         release();
         if (x != null) {
+            engine.aborted(x, cause); // a no-op when its response ended: one report per exchange
             try {
                 x.closed(cause);
             } catch (Throwable t) {

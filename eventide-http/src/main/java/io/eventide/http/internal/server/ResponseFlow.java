@@ -74,7 +74,9 @@ final class ResponseFlow {
             chunk.position(chunk.limit());
             return true;
         }
-        writer.body(e.gzip != null ? e.gzip.encode(chunk, false) : chunk, e.chunked);
+        ByteBuffer body = e.gzip != null ? e.gzip.encode(chunk, false) : chunk;
+        e.bodyBytes += body.remaining();
+        writer.body(body, e.chunked);
         if (!c.processing) {
             writer.flush();
         }
@@ -88,6 +90,7 @@ final class ResponseFlow {
         if (!shared.hasRemaining()) {
             return true;
         }
+        e.bodyBytes += shared.remaining();
         writer.sharedChunk(shared);
         if (!c.processing) {
             writer.flush();
@@ -110,12 +113,14 @@ final class ResponseFlow {
             }
             commit(e, len, false);
             if (last != null && !isBodyless(e)) {
+                e.bodyBytes += last.remaining();
                 writer.put(last);
             }
         } else {
             if (e.gzip != null) {
                 ByteBuffer tail = e.gzip.encode(last == null ? ByteBuffer.allocate(0) : last, true);
                 e.gzip = null;
+                e.bodyBytes += tail.remaining();
                 writer.body(tail, e.chunked);
             } else if (last != null && last.hasRemaining()) {
                 write(e, last);
@@ -139,6 +144,7 @@ final class ResponseFlow {
             closeQuietly(file);
         } else {
             writer.flush();
+            e.bodyBytes += count;
             c.connection().sendFile(file, position, count, err -> closeQuietly(file));
         }
         e.ended = true;

@@ -240,6 +240,7 @@ public final class ServerEngine {
     }
 
     void finished(Exchange x) {
+        x.reported = true;
         latency.record(System.nanoTime() - x.startNanos);
         int cls = x.status / 100;
         if (cls >= 1 && cls <= 5) {
@@ -248,8 +249,32 @@ public final class ServerEngine {
         dispatcher.finished(x);
     }
 
+    /** The connection closed before {@code x}'s response ended (the client left mid-response). */
+    void aborted(Exchange x, Throwable cause) {
+        if (!x.reported) {
+            x.reported = true;
+            dispatcher.aborted(x, cause);
+        }
+    }
+
     void failed(Exchange x, Throwable t) {
         dispatcher.failed(x, t);
+    }
+
+    /**
+     * The server answered {@code status} itself. For a dispatched request (a 413, a 408 or a bad
+     * body while its handler waited), that answer ends it, for the listeners too: an access log
+     * says 413, not "client gone".
+     *
+     * @param x the current exchange, or null before one was dispatched
+     */
+    void answeredError(Exchange x, int status) {
+        if (x != null && !x.reported) {
+            x.status = status;
+            finished(x);
+        } else {
+            rejected(status);
+        }
     }
 
     void rejected(int status) {
