@@ -166,7 +166,12 @@ public final class Lab {
         meta.put("run", (o.quick() ? "--quick" : "full") + ": " + o.reps() + " repetition(s), " + o.seconds()
                 + " s per throughput cell (+" + (o.quick() ? 1 : 3) + " s at 5,000+ connections), took "
                 + Fmt.num((System.nanoTime() - t0) / 60e9) + " min");
-        List<Double> loads = campaign.loads().stream().filter(l -> l >= 0).toList();
+        if (!o.workloads().isEmpty()) {
+            meta.put("workloads", String.join(", ", LabOptions.ALL_WORKLOADS.stream().filter(o::runs).toList())
+                    + " (--workloads)");
+        }
+        List<Double> loads = java.util.stream.Stream.concat(campaign.loads().stream(), blocking.loads().stream())
+                .filter(l -> l >= 0).toList();
         if (!loads.isEmpty()) {
             Stat l = Stat.of(loads.stream().mapToDouble(Double::doubleValue).toArray());
             meta.put("load average during the run", "median " + Fmt.num(l.median()) + ", min " + Fmt.num(l.min())

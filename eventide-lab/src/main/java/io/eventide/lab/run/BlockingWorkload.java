@@ -62,6 +62,7 @@ public final class BlockingWorkload {
     private final PrintStream log;
     private final List<Cell> cells = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Double> loads = new ArrayList<>();
 
     /**
      * @param o options
@@ -158,6 +159,7 @@ public final class BlockingWorkload {
         OpenModelDriver.Config c = new OpenModelDriver.Config("127.0.0.1", s.port(), CONNECTIONS, o.blockingRate(),
                 warmup(), Duration.ofSeconds(o.seconds()), drain(), List.of(new OpenModelDriver.Target(variant,
                         path(workload, variant), 1)), 42);
+        loads.add(ProcStatus.loadAverage());
         OpenModelResult r;
         try {
             r = DriverProcess.runOpen(env, c);
@@ -246,6 +248,11 @@ public final class BlockingWorkload {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS " + table);
         }
+    }
+
+    /** @return 1-minute load averages sampled before each cell */
+    public List<Double> loads() {
+        return List.copyOf(loads);
     }
 
     /** @return the cells measured */

@@ -36,7 +36,9 @@ import java.util.concurrent.BlockingQueue;
  * <p>The JDBC routes need {@value #PG_URL_ENV} (a JDBC URL) and {@value #PG_TABLE_ENV} (a table
  * with {@code id int} and {@code message text}, made by the lab); without them they answer 503.
  * Connections come from a fixed pool of {@value #POOL_SIZE}, opened at start, shared by the three
- * variants; a caller waits for a free one (a virtual thread unmounts while it waits).
+ * variants; a caller waits for a free one (a virtual thread unmounts while it waits). A connection
+ * the server lost (PostgreSQL restarted, the backend terminated) is replaced and the query tried
+ * once more on the new one, so a database restart costs a few failed requests, not the run.
  *
  * <p><b>Threading:</b> {@link #install} before the server listens, from one thread; the handlers
  * run on the loops, the workers or virtual threads, as their variant says.
@@ -53,11 +55,13 @@ public final class BlockingRoutes {
     /** Rows in the lab's table; ids are 1 to this. */
     public static final int ROWS = 1_000;
 
+    private final String url;
     private final BlockingQueue<Connection> pool;
     private final String sql;
     private final String unavailable;
 
-    private BlockingRoutes(BlockingQueue<Connection> pool, String sql, String unavailable) {
+    private BlockingRoutes(String url, BlockingQueue<Connection> pool, String sql, String unavailable) {
+        this.url = url;
         this.pool = pool;
         this.sql = sql;
         this.unavailable = unavailable;
@@ -73,7 +77,7 @@ public final class BlockingRoutes {
         String table = System.getenv(PG_TABLE_ENV);
         BlockingRoutes r;
         if (url == null || table == null) {
-            r = new BlockingRoutes(null, null, "no database: " + PG_URL_ENV + " and " + PG_TABLE_ENV + " are not set");
+            r = new BlockingRoutes(null, null, null, "no database: " + PG_URL_ENV + " and " + PG_TABLE_ENV + " are not set");
         } else if (!table.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException(PG_TABLE_ENV + " is not a plain table name: " + table);
         } else {
@@ -85,7 +89,7 @@ public final class BlockingRoutes {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot connect to " + url + ": " + e.getMessage(), e);
             }
-            r = new BlockingRoutes(pool, "SELECT t.message FROM " + table + " t, pg_sleep(?) WHERE t.id = ?", null);
+            r = new BlockingRoutes(url, pool, "SELECT t.message FROM " + table + " t, pg_sleep(?) WHERE t.id = ?", null);
         }
         r.routes(app);
     }
@@ -165,16 +169,47 @@ public final class BlockingRoutes {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+        try {
+            try {
+                return query(c, id);
+            } catch (SQLException e) {
+                if (!broken(c)) {
+                    throw e;
+                }
+                close(c);
+                c = DriverManager.getConnection(url); // blocking-ok: callers say where it runs
+                return query(c, id);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("lookup of row " + id + " failed: " + e.getMessage(), e);
+        } finally {
+            pool.add(c); // a closed one too: its next user replaces it
+        }
+    }
+
+    private String query(Connection c, int id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setDouble(1, JDBC_SLEEP_MS / 1000.0);
             ps.setInt(2, 1 + Math.floorMod(id - 1, ROWS));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) + "\n" : "no row\n";
             }
+        }
+    }
+
+    private static boolean broken(Connection c) {
+        try {
+            return c.isClosed() || !c.isValid(2);
         } catch (SQLException e) {
-            throw new IllegalStateException("lookup of row " + id + " failed: " + e.getMessage(), e);
-        } finally {
-            pool.add(c);
+            return true;
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // Already gone: that is why it is being replaced.
         }
     }
 }

@@ -67,7 +67,8 @@ class BlockingWorkloadIT {
         try {
             ServerModel m = ServerModel.catalogue(1, false).get(0);
             Map<String, String> e = new HashMap<>(m.env());
-            e.put(BlockingRoutes.PG_URL_ENV, LabOptions.DEFAULT_PG_URL);
+            String app = "lab-it-" + table;
+            e.put(BlockingRoutes.PG_URL_ENV, LabOptions.DEFAULT_PG_URL + "&ApplicationName=" + app);
             e.put(BlockingRoutes.PG_TABLE_ENV, table);
             ServerModel withDb = new ServerModel(m.id(), m.label(), m.style(), m.description(), m.mainClass(), e,
                     m.offload());
@@ -79,6 +80,15 @@ class BlockingWorkloadIT {
                 assertThat(get(base + "/blocking/sleep/virtual?ms=5")).isEqualTo("200 slept 5 ms on a virtual thread\n");
                 for (String v : BlockingWorkload.VARIANTS) {
                     assertThat(get(base + "/blocking/jdbc/" + v + "?id=42")).isEqualTo("200 row 42\n");
+                }
+                // Every pooled connection's backend terminated, as a database restart would: each
+                // is replaced on its next use and the query runs again on the new one.
+                assertThat(exec("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"
+                        + app + "'")).isEqualTo(BlockingRoutes.POOL_SIZE);
+                for (int i = 0; i < BlockingRoutes.POOL_SIZE; i++) {
+                    String v = BlockingWorkload.VARIANTS.get(i % 3);
+                    assertThat(get(base + "/blocking/jdbc/" + v + "?id=" + (i + 1))).as(v + " after the terminations")
+                            .isEqualTo("200 row " + (i + 1) + "\n");
                 }
                 assertThat(s.resetLag(Duration.ofSeconds(30))).isTrue();
                 ServerProcess.Lag lag = s.lag(Duration.ofSeconds(30));
@@ -148,9 +158,14 @@ class BlockingWorkloadIT {
     }
 
     private static int labTablesOfThisProcess() throws SQLException {
+        return exec("SELECT count(*) FROM pg_tables WHERE tablename LIKE '" + BlockingWorkload.TABLE_PREFIX
+                + ProcessHandle.current().pid() + "\\_%'");
+    }
+
+    /** @return the first column of the first row, as an int */
+    private static int exec(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(LabOptions.DEFAULT_PG_URL);
-                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_tables WHERE tablename LIKE '"
-                        + BlockingWorkload.TABLE_PREFIX + ProcessHandle.current().pid() + "\\_%'")) {
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }
