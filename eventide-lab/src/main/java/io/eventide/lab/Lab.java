@@ -163,9 +163,10 @@ public final class Lab {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("date", started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
         meta.putAll(MachineInfo.describe(env));
+        String cell = shared ? " s per throughput cell (+" + (o.quick() ? 1 : 3) + " s at 5,000+ connections)"
+                : " s per cell";
         meta.put("run", (o.quick() ? "--quick" : "full") + ": " + o.reps() + " repetition(s), " + o.seconds()
-                + " s per throughput cell (+" + (o.quick() ? 1 : 3) + " s at 5,000+ connections), took "
-                + Fmt.num((System.nanoTime() - t0) / 60e9) + " min");
+                + cell + ", took " + Fmt.num((System.nanoTime() - t0) / 60e9) + " min");
         if (!o.workloads().isEmpty()) {
             meta.put("workloads", String.join(", ", LabOptions.ALL_WORKLOADS.stream().filter(o::runs).toList())
                     + " (--workloads)");
