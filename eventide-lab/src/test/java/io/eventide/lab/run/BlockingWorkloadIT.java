@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -102,6 +104,7 @@ class BlockingWorkloadIT {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // about 30 s; six driver JVMs on a loaded machine take longer
     void theQuickRunMeasuresEveryVariantOfBothRoutesAndReportsLoopLag() throws Exception {
         LabOptions o = LabOptions.parse("--quick", "--workloads", Workloads.BLOCKING, "--models", "eventide-1",
                 "--seconds", "1", "--no-pin", "--out", dir.resolve("out").toString());
