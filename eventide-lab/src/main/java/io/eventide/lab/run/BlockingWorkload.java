@@ -110,6 +110,7 @@ public final class BlockingWorkload {
             for (ServerModel m : models) {
                 progress.step("blocking routes · starting " + m.label(), 6);
                 Map<String, String> serverEnv = new HashMap<>(m.env());
+                serverEnv.put(BlockingRoutes.ENABLE_ENV, "1");
                 if (table != null) {
                     serverEnv.put(BlockingRoutes.PG_URL_ENV, o.pgUrl());
                     serverEnv.put(BlockingRoutes.PG_TABLE_ENV, table);

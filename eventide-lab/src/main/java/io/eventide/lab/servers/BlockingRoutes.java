@@ -33,6 +33,10 @@ import java.util.concurrent.BlockingQueue;
  *             virtual   blocking(...): a virtual thread per request, the loop writes the answer
  * </pre>
  *
+ * <p>Installed only when {@value #ENABLE_ENV} is {@code 1}, as the blocking workload sets it: a
+ * {@code blocking(...)} route starts the in-process JFR stream that detects pinned carriers, which
+ * the other workloads' measurements of the same server must not pay for.
+ *
  * <p>The JDBC routes need {@value #PG_URL_ENV} (a JDBC URL) and {@value #PG_TABLE_ENV} (a table
  * with {@code id int} and {@code message text}, made by the lab); without them they answer 503.
  * Connections come from a fixed pool of {@value #POOL_SIZE}, opened at start, shared by the three
@@ -44,6 +48,8 @@ import java.util.concurrent.BlockingQueue;
  * run on the loops, the workers or virtual threads, as their variant says.
  */
 public final class BlockingRoutes {
+    /** Environment variable: {@code 1} installs the routes; the other workloads' servers go without them. */
+    public static final String ENABLE_ENV = "LAB_BLOCKING_ROUTES";
     /** Environment variable: the JDBC URL of the lab's database. */
     public static final String PG_URL_ENV = "LAB_PG_URL";
     /** Environment variable: the table the lookup reads. */
@@ -68,11 +74,15 @@ public final class BlockingRoutes {
     }
 
     /**
-     * Installs the six routes; opens the database pool when the environment names a database.
+     * Installs the six routes when {@value #ENABLE_ENV} is {@code 1}; opens the database pool when
+     * the environment names a database.
      *
      * @param app the server
      */
     public static void install(HttpServer app) {
+        if (!"1".equals(System.getenv(ENABLE_ENV))) {
+            return;
+        }
         String url = System.getenv(PG_URL_ENV);
         String table = System.getenv(PG_TABLE_ENV);
         BlockingRoutes r;

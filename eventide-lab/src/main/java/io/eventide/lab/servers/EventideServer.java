@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * The standard workload on Eventide: the routes of {@link BenchApp}, the one copy also behind
  * {@code examples/Bench.java}, with the lab's backlog, idle timeout and control channel, plus the
- * lab's {@link BlockingRoutes}. The control channel reads the loops' lag.
+ * lab's {@link BlockingRoutes} when the blocking workload asks for them. The control channel reads
+ * the loops' lag and counts the connections.
  *
  * <p>Environment: {@code PORT}, {@code EVENTIDE_LOOPS} (default: one per available core).
  *

@@ -69,6 +69,7 @@ class BlockingWorkloadIT {
         try {
             ServerModel m = ServerModel.catalogue(1, false).get(0);
             Map<String, String> e = new HashMap<>(m.env());
+            e.put(BlockingRoutes.ENABLE_ENV, "1");
             String app = "lab-it-" + table;
             e.put(BlockingRoutes.PG_URL_ENV, LabOptions.DEFAULT_PG_URL + "&ApplicationName=" + app);
             e.put(BlockingRoutes.PG_TABLE_ENV, table);
