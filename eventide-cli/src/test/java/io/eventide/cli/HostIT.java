@@ -8,6 +8,7 @@ import io.eventide.core.fs.FilePool;
 import io.eventide.core.fs.FileSystem;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
+import java.io.RandomAccessFile;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,7 +117,8 @@ class HostIT {
         } finally {
             if (!released) {
                 for (Path f : fifos) { // never leave a pool thread blocked for the next test
-                    new FileOutputStream(f.toFile()).close();
+                    // Read-write: on Linux opening a FIFO so never blocks, with a reader or without.
+                    new RandomAccessFile(f.toFile(), "rw").close();
                 }
             }
             host.drain().join();
