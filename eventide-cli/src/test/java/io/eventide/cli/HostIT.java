@@ -2,7 +2,13 @@ package io.eventide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.EventLoop;
+import io.eventide.core.Promise;
+import io.eventide.core.fs.FilePool;
+import io.eventide.core.fs.FileSystem;
 import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.RandomAccessFile;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +65,86 @@ class HostIT {
             host.drain().join();
         }
         assertThat(host.isDraining()).isTrue();
+    }
+
+    /**
+     * The file pool's queue depth as /metrics reports it, not just its name: every file-pool thread
+     * blocked opening a FIFO nobody writes, two more reads queued behind them, then released.
+     */
+    @Test
+    void theFilePoolsQueueDepthAndActivityAreInMetrics(@TempDir Path dir) throws Exception {
+        Host host = Host.create(config(1, 1000));
+        host.start();
+        FilePool pool = FilePool.of(host.group());
+        List<Path> fifos = new ArrayList<>();
+        for (int i = 0; i < pool.threads(); i++) {
+            Path fifo = dir.resolve("fifo-" + i);
+            Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+            assertThat(mk.waitFor()).as("mkfifo exit code").isZero();
+            fifos.add(fifo);
+        }
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "plain");
+        EventLoop loop = host.group().loop(0);
+        List<Promise<String>> reads = new ArrayList<>();
+        boolean released = false;
+        try {
+            CompletableFuture<Void> issued = new CompletableFuture<>();
+            loop.execute(() -> {
+                FileSystem fs = FileSystem.of(loop);
+                fifos.forEach(f -> reads.add(fs.readString(f))); // each holds a pool thread in open()
+                reads.add(fs.readString(plain));
+                reads.add(fs.readString(plain));
+                issued.complete(null);
+            });
+            issued.get(30, TimeUnit.SECONDS);
+            // The FIFO reads are first in line, so the threads take them whatever the timing; the
+            // two plain reads then wait in the queue until a FIFO is written.
+            String metrics = awaitMetric(host, loop, "eventide_fs_queue_depth", 2);
+            assertThat(metric(metrics, "eventide_fs_active")).isEqualTo(pool.threads());
+            for (Path f : fifos) {
+                try (FileOutputStream w = new FileOutputStream(f.toFile())) { // unblocks a reader's open
+                    w.write(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            released = true;
+            for (int i = 0; i < fifos.size(); i++) {
+                assertThat(reads.get(i).join(Duration.ofSeconds(30))).isEqualTo("fifo-" + i);
+            }
+            assertThat(reads.get(fifos.size()).join(Duration.ofSeconds(30))).isEqualTo("plain");
+            assertThat(reads.get(fifos.size() + 1).join(Duration.ofSeconds(30))).isEqualTo("plain");
+            metrics = awaitMetric(host, loop, "eventide_fs_queue_depth", 0);
+            assertThat(metric(metrics, "eventide_fs_active")).isZero();
+        } finally {
+            if (!released) {
+                for (Path f : fifos) { // never leave a pool thread blocked for the next test
+                    // Read-write: on Linux opening a FIFO so never blocks, with a reader or without.
+                    new RandomAccessFile(f.toFile(), "rw").close();
+                }
+            }
+            host.drain().join();
+        }
+    }
+
+    /** Scrapes /metrics until {@code name} has {@code value}, a 20 ms loop timer between scrapes; returns the page. */
+    private String awaitMetric(Host host, EventLoop loop, String name, double value) throws Exception {
+        String page = "";
+        for (int i = 0; i < 500; i++) {
+            page = get(host, "/metrics").body();
+            if (metric(page, name) == value) {
+                return page;
+            }
+            CompletableFuture<Void> tick = new CompletableFuture<>();
+            loop.execute(() -> loop.setTimeout(20, () -> tick.complete(null)));
+            tick.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(metric(page, name)).as(name + " in /metrics after 500 scrapes").isEqualTo(value);
+        return page;
+    }
+
+    private static double metric(String page, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(page);
+        assertThat(m.find()).as("%s in /metrics:%n%s", name, page).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

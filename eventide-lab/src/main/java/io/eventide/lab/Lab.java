@@ -11,6 +11,7 @@ import io.eventide.lab.report.ResultsJson;
 import io.eventide.lab.report.Stat;
 import io.eventide.lab.report.TerminalTable;
 import io.eventide.lab.report.Workloads;
+import io.eventide.lab.run.BlockingWorkload;
 import io.eventide.lab.run.Campaign;
 import io.eventide.lab.run.ClassPathSnapshot;
 import io.eventide.lab.run.Environment;
@@ -126,7 +127,8 @@ public final class Lab {
      */
     public static Results measure(LabOptions o, PrintStream log) throws IOException {
         ZonedDateTime started = ZonedDateTime.now();
-        Environment env = Environment.detect(o.pin(), o.serverCpus(), o.loadCpus(), log);
+        Environment env = Environment.detect(o.pin(), o.serverCpus(), o.loadCpus(),
+                o.runs(Workloads.PLAINTEXT) || o.runs(Workloads.JSON) || o.runs(Workloads.DELAY), log);
         List<ServerModel> models = ServerModel.catalogue(env.serverCores(), env.node() != null).stream()
                 .filter(m -> o.includes(m.id())).toList();
         if (models.isEmpty()) {
@@ -135,26 +137,42 @@ public final class Lab {
         }
         Campaign campaign = new Campaign(o, env, models, log);
         IdleWorkload idle = new IdleWorkload(o, env, models, log);
-        double estimate = campaign.estimateSeconds() + (o.runs(Workloads.IDLE) ? idle.estimateSeconds() : 0);
+        BlockingWorkload blocking = new BlockingWorkload(o, env, models, log);
+        boolean shared = campaign.hasWork();
+        double estimate = (shared ? campaign.estimateSeconds() : 0)
+                + (o.runs(Workloads.BLOCKING) ? blocking.estimateSeconds() : 0)
+                + (o.runs(Workloads.IDLE) ? idle.estimateSeconds() : 0);
         log.printf("lab: %d models, %s run, about %s minutes; logs in %s%n", models.size(),
                 o.quick() ? "quick" : "full", Fmt.num(estimate / 60), env.scratch());
         long t0 = System.nanoTime();
         try (Progress progress = new Progress(log, estimate, isTerminal())) {
-            campaign.run(progress);
+            if (shared) {
+                campaign.run(progress);
+            }
+            if (o.runs(Workloads.BLOCKING)) {
+                blocking.run(progress);
+            }
             if (o.runs(Workloads.IDLE)) {
                 idle.run(progress);
             }
             progress.finish();
         }
         List<Cell> cells = new ArrayList<>(campaign.cells());
+        cells.addAll(blocking.cells());
         cells.addAll(idle.cells());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("date", started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
         meta.putAll(MachineInfo.describe(env));
+        String cell = shared ? " s per throughput cell (+" + (o.quick() ? 1 : 3) + " s at 5,000+ connections)"
+                : " s per cell";
         meta.put("run", (o.quick() ? "--quick" : "full") + ": " + o.reps() + " repetition(s), " + o.seconds()
-                + " s per throughput cell (+" + (o.quick() ? 1 : 3) + " s at 5,000+ connections), took "
-                + Fmt.num((System.nanoTime() - t0) / 60e9) + " min");
-        List<Double> loads = campaign.loads().stream().filter(l -> l >= 0).toList();
+                + cell + ", took " + Fmt.num((System.nanoTime() - t0) / 60e9) + " min");
+        if (!o.workloads().isEmpty()) {
+            meta.put("workloads", String.join(", ", LabOptions.ALL_WORKLOADS.stream().filter(o::runs).toList())
+                    + " (--workloads)");
+        }
+        List<Double> loads = java.util.stream.Stream.concat(campaign.loads().stream(), blocking.loads().stream())
+                .filter(l -> l >= 0).toList();
         if (!loads.isEmpty()) {
             Stat l = Stat.of(loads.stream().mapToDouble(Double::doubleValue).toArray());
             meta.put("load average during the run", "median " + Fmt.num(l.median()) + ", min " + Fmt.num(l.min())
@@ -163,6 +181,7 @@ public final class Lab {
         List<String> notes = new ArrayList<>(o.notes());
         notes.addAll(env.notes());
         notes.addAll(campaign.notes());
+        notes.addAll(blocking.notes());
         notes.addAll(idle.notes());
         return new Results(meta, notes, models.stream().map(ServerModel::describe).toList(), cells);
     }

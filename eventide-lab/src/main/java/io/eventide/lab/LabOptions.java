@@ -28,19 +28,24 @@ import java.util.Set;
  * @param loadCpus the load's CPU list, or null for the second half
  * @param report a {@code results.json} to render again instead of measuring, or null
  * @param notes remarks to print in the report
+ * @param pgUrl JDBC URL of the PostgreSQL the blocking workload queries
  */
 public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, Path out, Set<String> models,
-        Set<String> workloads, boolean pin, String serverCpus, String loadCpus, Path report, List<String> notes) {
+        Set<String> workloads, boolean pin, String serverCpus, String loadCpus, Path report, List<String> notes,
+        String pgUrl) {
+
+    /** The blocking workload's database unless {@code --pg-url} says otherwise: the machine's, trust auth. */
+    public static final String DEFAULT_PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
     /** Every workload, in run order. */
     public static final List<String> ALL_WORKLOADS = List.of(Workloads.PLAINTEXT, Workloads.JSON, Workloads.DELAY,
-            Workloads.OPEN, Workloads.CPU_MIX, Workloads.IDLE);
+            Workloads.OPEN, Workloads.CPU_MIX, Workloads.BLOCKING, Workloads.IDLE);
 
     /** The usage text. */
     public static final String USAGE = """
             usage: ./eventide bench [--quick] [--out DIR] [--reps N] [--seconds S] [--models a,b]
                                     [--workloads w,x] [--server-cpus LIST] [--load-cpus LIST] [--no-pin]
-                                    [--note TEXT]...
+                                    [--note TEXT]... [--pg-url JDBC-URL]
                    ./eventide bench --report results.json [--out DIR]
 
               --quick        one repetition of short cells: under 5 minutes
@@ -49,12 +54,18 @@ public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, 
               --reps N       repetitions per cell (default 3; --quick: 1)
               --seconds S    length of a throughput cell (default 5; --quick: 2)
               --models       any of eventide-1, eventide-n, vertx, node, jetty, helidon (default: all)
-              --workloads    any of plaintext, json, delay, open, cpu-mix, idle (default: all)
+              --workloads    any of plaintext, json, delay, open, cpu-mix, blocking, idle (default: all)
+                             blocking: a 20 ms sleep and a JDBC query, each on the event loop,
+                             offloaded, and on a virtual thread (Eventide models only);
+                             --quick --workloads blocking --models eventide-1 takes under a minute
               --server-cpus  CPUs for the servers, e.g. 0 or 0-3 (default: the first half)
               --load-cpus    CPUs for the load generators (default: the second half)
               --no-pin       do not pin processes with taskset
               --note TEXT    a remark printed with the report (repeatable)
               --report FILE  render report.md and report.html again from a results.json
+              --pg-url URL   the PostgreSQL of the blocking workload's JDBC query, where the lab
+                             makes and drops its own table
+                             (default: jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres)
             """;
 
     /** Validates. */
@@ -89,6 +100,7 @@ public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, 
         String loadCpus = null;
         Path report = null;
         List<String> notes = new ArrayList<>();
+        String pgUrl = DEFAULT_PG_URL;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -103,6 +115,7 @@ public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, 
                 case "--load-cpus" -> loadCpus = value(args, ++i, a);
                 case "--report" -> report = Path.of(value(args, ++i, a));
                 case "--note" -> notes.add(value(args, ++i, a));
+                case "--pg-url" -> pgUrl = value(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -110,7 +123,7 @@ public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, 
             out = Path.of("target", "lab", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         return new LabOptions(quick, reps != null ? reps : quick ? 1 : 3, seconds != null ? seconds : quick ? 2 : 5,
-                quick ? 1 : 2, out, models, workloads, pin, serverCpus, loadCpus, report, notes);
+                quick ? 1 : 2, out, models, workloads, pin, serverCpus, loadCpus, report, notes, pgUrl);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -146,6 +159,14 @@ public record LabOptions(boolean quick, int reps, int seconds, int warmSeconds, 
     /** @return connection levels of the idle workload ({@code --quick}: the smallest and the largest) */
     public List<Integer> idleLevels() {
         return quick ? List.of(1_000, 15_000) : List.of(1_000, 5_000, 15_000);
+    }
+
+    /**
+     * @return arrival rate of the blocking workload, req/s: within a virtual-thread route's reach,
+     *     past one loop's (50/s for a 20 ms sleep) and, for the sleep, past the worker pool's
+     */
+    public int blockingRate() {
+        return 300;
     }
 
     /** @return arrival rates of the open-model workload, req/s ({@code --quick}: one) */

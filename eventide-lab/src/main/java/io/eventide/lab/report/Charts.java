@@ -46,6 +46,8 @@ public final class Charts {
                     "p99 ms (log)", true, true, lines(r, Workloads.DELAY, Workloads.P99)));
         }
         add(out, cpuMix(r));
+        add(out, blocking(r, Workloads.BLOCKING_SLEEP, "Blocking handler, sleep 20 ms"));
+        add(out, blocking(r, Workloads.BLOCKING_JDBC, "Blocking handler, JDBC query"));
         add(out, SvgChart.line("GET /json at a fixed rate: p99 from the intended send time", "offered req/s (log)",
                 "p99 ms (log)", true, true, lines(r, Workloads.OPEN, Workloads.P99)));
         add(out, SvgChart.line("Idle keep-alive connections: server RSS", "connections (log)", "RSS MiB", true, false,
@@ -92,6 +94,26 @@ public final class Charts {
         return SvgChart.bars("CPU mix: latency of the cheap 99% while 1% compute", "ms (log)", true, categories,
                 List.of(new SvgChart.Series("cheap p50", "#93c5fd", false, p50),
                         new SvgChart.Series("cheap p99", "#1d4ed8", false, p99)));
+    }
+
+    /** Request p99 and loop-lag p99 per model and variant, on a log scale: the loop variant's are far larger. */
+    private static String blocking(Results r, String workload, String title) {
+        List<Cell> cells = r.cells(workload);
+        if (cells.isEmpty()) {
+            return "";
+        }
+        List<String> categories = new ArrayList<>();
+        List<SvgChart.Point> p99 = new ArrayList<>();
+        List<SvgChart.Point> lag = new ArrayList<>();
+        for (Cell c : cells) {
+            int i = categories.size();
+            categories.add(ReportTables.seriesLabel(r, c.series()));
+            point(p99, i, c.stat(Workloads.P99));
+            point(lag, i, c.stat(Workloads.LAG_P99));
+        }
+        return SvgChart.bars(title + " at " + Fmt.count(cells.get(0).x()) + " req/s: request p99 and loop lag p99",
+                "ms (log)", true, categories, List.of(new SvgChart.Series("request p99", "#1d4ed8", false, p99),
+                        new SvgChart.Series("loop lag p99", "#f59e0b", false, lag)));
     }
 
     private static String memory(Results r) {

@@ -27,6 +27,8 @@ public final class Findings {
         cpuMix(r, out);
         idle(r, out);
         open(r, out);
+        blocking(r, Workloads.BLOCKING_SLEEP, out);
+        blocking(r, Workloads.BLOCKING_JDBC, out);
         threadWins(r, out);
         return out;
     }
@@ -149,7 +151,36 @@ public final class Findings {
         }
     }
 
+    private static void blocking(Results r, String w, List<String> out) {
+        List<Long> levels = r.levels(w);
+        if (levels.isEmpty()) {
+            return;
+        }
+        long x = levels.get(0);
+        for (Results.Model m : r.models()) {
+            List<String> parts = new ArrayList<>();
+            for (String variant : List.of("loop", "offload", "virtual")) {
+                Double achieved = med(r, w, m.id() + "/" + variant, x, Workloads.ACHIEVED);
+                Double p99 = med(r, w, m.id() + "/" + variant, x, Workloads.P99);
+                Double lag = med(r, w, m.id() + "/" + variant, x, Workloads.LAG_P99);
+                if (achieved != null && p99 != null && lag != null) {
+                    parts.add(ReportTables.variantLabel(variant) + " " + Fmt.num(achieved) + "/s, p99 "
+                            + Fmt.num(p99) + " ms, loop lag p99 " + Fmt.num(lag) + " ms");
+                }
+            }
+            if (!parts.isEmpty()) {
+                out.add((w.equals(Workloads.BLOCKING_SLEEP) ? "A handler that sleeps" : "A handler that queries "
+                        + "PostgreSQL through JDBC") + ", " + Fmt.count(x) + " req/s offered, " + m.label() + ": "
+                        + String.join("; ", parts) + ".");
+            }
+        }
+    }
+
     private static void threadWins(Results r, List<String> out) {
+        if (r.levels(Workloads.PLAINTEXT).isEmpty() && r.levels(Workloads.JSON).isEmpty()
+                && r.levels(Workloads.DELAY).isEmpty()) {
+            return; // no throughput cell to compare
+        }
         List<String> wins = new ArrayList<>();
         for (String w : List.of(Workloads.PLAINTEXT, Workloads.JSON, Workloads.DELAY)) {
             for (long x : r.levels(w)) {

@@ -11,7 +11,11 @@ import static io.eventide.lab.report.Workloads.HEAP;
 import static io.eventide.lab.report.Workloads.HEAP_PER_CONN;
 import static io.eventide.lab.report.Workloads.HELD;
 import static io.eventide.lab.report.Workloads.INCOMPLETE;
+import static io.eventide.lab.report.Workloads.LAG_MAX;
+import static io.eventide.lab.report.Workloads.LAG_P99;
 import static io.eventide.lab.report.Workloads.LITTLE_RPS;
+import static io.eventide.lab.report.Workloads.MAX;
+import static io.eventide.lab.report.Workloads.P50;
 import static io.eventide.lab.report.Workloads.P99;
 import static io.eventide.lab.report.Workloads.RPS;
 import static io.eventide.lab.report.Workloads.RSS;
@@ -59,6 +63,10 @@ public final class ReportTables {
         addIfAny(out, levelTable(r, Workloads.DELAY, "delay-p99", "GET /delay?ms=50: p99 latency, ms (ideal: 50)",
                 P99, false, "conn"));
         addIfAny(out, cpuMix(r));
+        addIfAny(out, blocking(r, Workloads.BLOCKING_SLEEP, "blocking-sleep",
+                "Blocking handler, Thread.sleep(20 ms): on the loop, offloaded, on a virtual thread"));
+        addIfAny(out, blocking(r, Workloads.BLOCKING_JDBC, "blocking-jdbc",
+                "Blocking handler, a JDBC query (pgjdbc): on the loop, offloaded, on a virtual thread"));
         addIfAny(out, levelTable(r, Workloads.OPEN, "open-p99",
                 "GET /json at a fixed arrival rate: p99 latency from the intended send time, ms (open model)", P99,
                 false, "req/s"));
@@ -128,6 +136,28 @@ public final class ReportTables {
                 header, rows, cells.get(0).note());
     }
 
+    /** One row per model and variant: throughput, latency and the server's loop lag. */
+    private static Table blocking(Results r, String workload, String id, String title) {
+        List<Cell> cells = r.cells(workload);
+        if (cells.isEmpty()) {
+            return null;
+        }
+        List<String> header = List.of("model · where the handler runs", "answered/s", "p50 ms", "p99 ms", "max ms",
+                "loop lag p99 ms", "loop lag max ms", "failed");
+        List<List<String>> rows = new ArrayList<>();
+        for (Cell c : cells) {
+            Function<String, String> f = m -> Fmt.stat(c.stat(m));
+            Stat err = c.stat(ERRORS);
+            Stat inc = c.stat(INCOMPLETE);
+            double failed = (err == null ? 0 : err.median()) + (inc == null ? 0 : inc.median());
+            rows.add(List.of(seriesLabel(r, c.series()), f.apply(ACHIEVED), f.apply(P50), f.apply(P99),
+                    f.apply(MAX), f.apply(LAG_P99), f.apply(LAG_MAX), Fmt.count(Math.round(failed))));
+        }
+        return new Table(id, title + " at " + Fmt.count(cells.get(0).x()) + " req/s (open model), latency from the "
+                + "intended send time", header, rows, cells.get(0).note()
+                + " Failed: non-2xx, broken or unanswered at the end of the drain.");
+    }
+
     private static Table idlePerConnection(Results r) {
         List<Long> levels = r.levels(Workloads.IDLE);
         if (levels.isEmpty()) {
@@ -164,10 +194,16 @@ public final class ReportTables {
             return label;
         }
         String variant = series.substring(slash + 1);
-        return label + " · " + switch (variant) {
+        return label + " · " + variantLabel(variant);
+    }
+
+    /** @param variant a variant id, e.g. {@code offload} @return how the reports name it */
+    static String variantLabel(String variant) {
+        return switch (variant) {
             case "loop" -> "on the event loop";
             case "offload" -> "offloaded to workers";
             case "thread" -> "on the request thread";
+            case "virtual" -> "blocking(...) on a virtual thread";
             default -> variant;
         };
     }

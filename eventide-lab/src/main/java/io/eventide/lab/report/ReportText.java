@@ -29,6 +29,13 @@ public final class ReportText {
                     + "request and then stays silent. RSS and thread count come from /proc/PID/status, the heap from "
                     + "the JVM after System.gc() (Node.js: V8 heap after gc()). Per-connection cost is the growth "
                     + "over the same server's idle baseline divided by the connections held.",
+            "Blocking handlers (Eventide only): one server per model, the same blocking call (a 20 ms sleep, or "
+                    + "a JDBC lookup that spends 10 ms in PostgreSQL) run on the event loop, offloaded to the worker "
+                    + "pool, or in a blocking(...) route on a virtual thread, each at the same fixed rate with the "
+                    + "open-model driver. Before each cell the lab waits until the server has no connection open "
+                    + "(a collapsed variant leaves requests queued) and resets the loops' lag histograms; after it, "
+                    + "it reads them through the server's control channel. Loop lag is how late a 20 ms probe timer "
+                    + "fired on the worst loop.",
             "Every cell is repeated and reported as median [min–max] over the repetitions; a wide [min–max] "
                     + "means a noisy cell (see the notes for what else ran on the machine), not a property of the "
                     + "model.");

@@ -15,6 +15,9 @@ package io.eventide.lab.report;
  *   <tr><td>{@value #OPEN}</td><td>offered req/s</td><td>{@value #P50}, {@value #P90}, {@value #P99},
  *       {@value #P999}, {@value #MAX}, {@value #MEAN}, {@value #ACHIEVED}, {@value #ERRORS},
  *       {@value #INCOMPLETE}, {@value #OUTSTANDING}</td></tr>
+ *   <tr><td>{@value #BLOCKING_SLEEP}, {@value #BLOCKING_JDBC}</td><td>offered req/s</td><td>{@value #ACHIEVED},
+ *       {@value #P50}, {@value #P99}, {@value #MAX}, {@value #ERRORS}, {@value #INCOMPLETE},
+ *       {@value #LAG_P99}, {@value #LAG_MAX}; variants {@code loop}, {@code offload}, {@code virtual}</td></tr>
  *   <tr><td>{@value #IDLE}</td><td>connections</td><td>{@value #HELD}, {@value #RSS}, {@value #HEAP},
  *       {@value #THREADS}, {@value #RSS_PER_CONN}, {@value #HEAP_PER_CONN}</td></tr>
  * </table>
@@ -34,6 +37,15 @@ public final class Workloads {
     public static final String IDLE = "idle";
     /** {@code GET /json} at a fixed arrival rate, open model. */
     public static final String OPEN = "open";
+    /**
+     * The option naming both blocking-route workloads (issue 14): one blocking call on the loop,
+     * offloaded, and on a virtual thread.
+     */
+    public static final String BLOCKING = "blocking";
+    /** {@code GET /blocking/sleep/VARIANT?ms=20} at a fixed arrival rate, open model. */
+    public static final String BLOCKING_SLEEP = "blocking-sleep";
+    /** {@code GET /blocking/jdbc/VARIANT} (a pgjdbc lookup) at a fixed arrival rate, open model. */
+    public static final String BLOCKING_JDBC = "blocking-jdbc";
 
     /** Responses per second. */
     public static final String RPS = "rps";
@@ -69,6 +81,10 @@ public final class Workloads {
     public static final String INCOMPLETE = "incomplete";
     /** Time-averaged requests in the system (Little's L). */
     public static final String OUTSTANDING = "meanOutstanding";
+    /** Loop lag, p99 over the cell, ms (the worst loop's). */
+    public static final String LAG_P99 = "lagP99Ms";
+    /** Loop lag, largest over the cell, ms. */
+    public static final String LAG_MAX = "lagMaxMs";
     /** Idle connections held. */
     public static final String HELD = "held";
     /** Server resident set, MiB. */

@@ -66,6 +66,13 @@ public final class Campaign {
         this.log = log;
     }
 
+    /** @return whether the options include any of this phase's workloads (else it need not start servers) */
+    public boolean hasWork() {
+        boolean wrk = env.wrk() != null && (o.runs(Workloads.PLAINTEXT) || o.runs(Workloads.JSON)
+                || o.runs(Workloads.DELAY));
+        return wrk || o.runs(Workloads.OPEN) || o.runs(Workloads.CPU_MIX);
+    }
+
     /** @return the estimated length of {@link #run}, seconds */
     public double estimateSeconds() {
         int m = models.size();

@@ -40,12 +40,13 @@ public record Environment(Path java, String classPath, Path scratch, boolean pin
      * @param pinRequested false to run unpinned
      * @param serverCpus CPU list for servers, or null for the first half of the CPUs
      * @param loadCpus CPU list for the load, or null for the second half
+     * @param needWrk whether a workload of the run needs wrk (else it is neither looked for nor installed)
      * @param log where to say what it does
      * @return the environment
      * @throws IOException when the scratch directory cannot be created
      */
-    public static Environment detect(boolean pinRequested, String serverCpus, String loadCpus, PrintStream log)
-            throws IOException {
+    public static Environment detect(boolean pinRequested, String serverCpus, String loadCpus, boolean needWrk,
+            PrintStream log) throws IOException {
         List<String> notes = new ArrayList<>();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path scratch = Files.createTempDirectory("eventide-lab-");
@@ -63,8 +64,8 @@ public record Environment(Path java, String classPath, Path scratch, boolean pin
         if (node == null) {
             notes.add("Node.js was not found on PATH: its model was skipped (install Node.js 20 to include it).");
         }
-        Path wrk = which("wrk");
-        if (wrk == null) {
+        Path wrk = needWrk ? which("wrk") : null;
+        if (wrk == null && needWrk) {
             wrk = installWrk(log);
             if (wrk == null) {
                 notes.add("wrk was not found and could not be installed (apt-get install wrk): the throughput and "

@@ -39,7 +39,7 @@ public final class MachineInfo {
         m.put("Helidon", v.getProperty("helidon", "?"));
         m.put("Vert.x", v.getProperty("vertx", "?"));
         m.put("Node.js", env.node() == null ? "absent" : firstLine(List.of(env.node().toString(), "--version")));
-        m.put("wrk", env.wrk() == null ? "absent" : firstLine(List.of(env.wrk().toString(), "-v")).replaceAll(
+        m.put("wrk", env.wrk() == null ? "not used or absent" : firstLine(List.of(env.wrk().toString(), "-v")).replaceAll(
                 " Copyright.*", ""));
         m.put("pinning", env.pin() ? "servers on CPU " + env.serverCpus() + ", load on CPU " + env.loadCpus()
                 + " (taskset)" : "none");

@@ -147,6 +147,77 @@ public final class ServerProcess implements AutoCloseable {
     public record Stats(long rssKiB, int threads, long heapBytes) {
     }
 
+    /**
+     * Forgets the loop lag the server saw so far.
+     *
+     * @param timeout bound on the wait for the answer
+     * @return false when the server does not measure loop lag
+     * @throws IOException when the server does not answer
+     */
+    public boolean resetLag(Duration timeout) throws IOException {
+        lines.clear();
+        control.println("lag reset");
+        return !expect("LAG", System.nanoTime() + timeout.toNanos()).equals("LAG none");
+    }
+
+    /**
+     * Waits until the server has no client connection open: the connections a load generator
+     * left (and the requests queued on them) are gone.
+     *
+     * @param timeout bound on the wait
+     * @throws IOException when connections remain, or the server cannot count them
+     */
+    public void awaitNoConnections(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int open;
+        do {
+            lines.clear();
+            control.println("connections");
+            String line = expect("CONNECTIONS", deadline);
+            if (line.equals("CONNECTIONS none")) {
+                throw new IOException(model.id() + " does not count its connections");
+            }
+            open = Integer.parseInt(field(line, "n"));
+            if (open > 0) {
+                pause(50);
+            }
+        } while (open > 0 && System.nanoTime() < deadline);
+        if (open > 0) {
+            throw new IOException(model.id() + " still had " + open + " connection(s) open after " + timeout.toSeconds()
+                    + " s");
+        }
+    }
+
+    /**
+     * Reads the loop lag since {@link #resetLag}: the worst loop's.
+     *
+     * @param timeout bound on the wait for the answer
+     * @return the lag, or null when the server does not measure it
+     * @throws IOException when the server does not answer
+     */
+    public Lag lag(Duration timeout) throws IOException {
+        lines.clear();
+        control.println("lag");
+        String line = expect("LAG", System.nanoTime() + timeout.toNanos());
+        if (line.equals("LAG none")) {
+            return null;
+        }
+        return new Lag(Long.parseLong(field(line, "p99")) / 1e6, Long.parseLong(field(line, "max")) / 1e6,
+                Long.parseLong(field(line, "count")));
+    }
+
+    /**
+     * Loop lag: how late the loops' timers fired (a 20 ms probe runs on every loop).
+     *
+     * <p><b>Threading:</b> immutable value; any thread.
+     *
+     * @param p99Ms the largest p99 over the loops, ms
+     * @param maxMs the largest lag, ms
+     * @param firings timer firings measured, all loops
+     */
+    public record Lag(double p99Ms, double maxMs, long firings) {
+    }
+
     private String expect(String kind, long deadline) throws IOException {
         while (true) {
             long left = deadline - System.nanoTime();

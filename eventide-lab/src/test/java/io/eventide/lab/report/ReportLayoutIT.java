@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The committed lab results ({@code docs/lab/results.json}, rendered by today's code) read at phone
+ * The committed lab results ({@code docs/lab/results.json}, with the blocking-route cells of
+ * {@code docs/lab/blocking/results.json} added; rendered by today's code) read at phone
  * (390 px) and desktop (1280 px) width in headless Chromium through Playwright
  * ({@code src/test/e2e/report-layout.e2e.js}): the page never scrolls sideways and nothing outside
  * a horizontally scrolling table box is wider than the viewport. Screenshots go to
@@ -30,7 +31,7 @@ class ReportLayoutIT {
     void theReportFitsPhoneAndDesktopWidths() throws Exception {
         ensureChromium();
         Path nodeModules = playwright();
-        Results results = ResultsJson.read(Path.of("..", "docs", "lab", "results.json"));
+        Results results = committed();
         Path page = dir.resolve("report.html");
         Files.writeString(page, HtmlReport.render(results));
         Path shots = Files.createDirectories(Path.of("target", "screenshots")).toAbsolutePath();
@@ -49,6 +50,23 @@ class ReportLayoutIT {
         assertThat(out).as("playwright run (exit %d)", p.exitValue()).contains("e2e: all passed");
         assertThat(shots.resolve("lab-report-390.png")).exists();
         assertThat(shots.resolve("lab-report-1280.png")).exists();
+    }
+
+    /** @return the committed full run, with the committed blocking-route run's cells and notes */
+    static Results committed() throws IOException {
+        Results main = ResultsJson.read(Path.of("..", "docs", "lab", "results.json"));
+        Results blocking = ResultsJson.read(Path.of("..", "docs", "lab", "blocking", "results.json"));
+        List<Cell> cells = new ArrayList<>(main.cells());
+        cells.addAll(blocking.cells());
+        List<String> notes = new ArrayList<>(main.notes());
+        notes.addAll(blocking.notes());
+        return new Results(main.meta(), notes, main.models(), cells);
+    }
+
+    @Test
+    void theCommittedRunsIncludeTheBlockingRouteTables() throws IOException {
+        List<String> ids = ReportTables.build(committed()).stream().map(Table::id).toList();
+        assertThat(ids).contains("plaintext-rps", "blocking-sleep", "blocking-jdbc");
     }
 
     @Test

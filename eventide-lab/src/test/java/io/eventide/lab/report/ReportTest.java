@@ -44,7 +44,7 @@ class ReportTest {
     void tablesHaveOneRowPerModelAndOneColumnPerLevel() {
         List<Table> tables = ReportTables.build(results);
         assertThat(tables).extracting(Table::id).containsExactly("plaintext-rps", "plaintext-p99", "delay-rps",
-                "delay-p99", "cpu-mix", "open-p99", "open-achieved", "idle-rss", "idle-heap", "idle-threads",
+                "delay-p99", "cpu-mix", "blocking-sleep", "open-p99", "open-achieved", "idle-rss", "idle-heap", "idle-threads",
                 "idle-per-conn");
         Table rps = tables.get(0);
         assertThat(rps.header()).containsExactly("model", "50 conn", "1,000 conn", "10,000 conn");
@@ -58,6 +58,15 @@ class ReportTest {
         assertThat(mix.rows()).extracting(r -> r.get(0)).containsExactly("Eventide, 1 loop · on the event loop",
                 "Eventide, 1 loop · offloaded to workers", "Jetty 12, 200 platform threads · on the request thread");
         assertThat(mix.footnote()).isEqualTo("n=20,000");
+        Table blocking = tables.get(5);
+        assertThat(blocking.title()).startsWith("Blocking handler, Thread.sleep(20 ms)").contains("at 300 req/s");
+        assertThat(blocking.header()).containsExactly("model · where the handler runs", "answered/s", "p50 ms",
+                "p99 ms", "max ms", "loop lag p99 ms", "loop lag max ms", "failed");
+        assertThat(blocking.rows()).extracting(r -> r.get(0)).containsExactly("Eventide, 1 loop · on the event loop",
+                "Eventide, 1 loop · offloaded to workers", "Eventide, 1 loop · blocking(...) on a virtual thread");
+        assertThat(blocking.rows().get(0)).containsExactly("Eventide, 1 loop · on the event loop", "48", "–",
+                "2,900", "–", "1,300", "1,400", "500");
+        assertThat(blocking.footnote()).startsWith("Thread.sleep(20)");
     }
 
     @Test
@@ -72,6 +81,9 @@ class ReportTest {
         assertThat(f).anySatisfy(s -> assertThat(s).contains("Eventide, 1 loop 4 KiB (17 OS threads)"));
         assertThat(f).anySatisfy(s -> assertThat(s).contains("saturated: 3,000/s answered"));
         assertThat(f).anySatisfy(s -> assertThat(s).contains("Threads out-served").contains("in no throughput cell"));
+        assertThat(f).anySatisfy(s -> assertThat(s).startsWith("A handler that sleeps, 300 req/s offered, Eventide, "
+                + "1 loop: on the event loop 48/s, p99 2,900 ms, loop lag p99 1,300 ms; offloaded to workers 190/s")
+                .endsWith("blocking(...) on a virtual thread 300/s, p99 33 ms, loop lag p99 2.10 ms."));
     }
 
     @Test
@@ -92,8 +104,8 @@ class ReportTest {
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
         assertThat(html).doesNotContain("http://", "https://", "<script", "<link", "<img", "@import", "url(");
         assertThat(html).contains("Test CPU &lt;fast&gt; &amp; cheap");
-        // plaintext rps + p99, delay rps + p99, CPU mix, open p99, idle RSS, memory per connection
-        assertThat(html.split("<svg ", -1)).hasSize(1 + 8);
+        // plaintext rps + p99, delay rps + p99, CPU mix, blocking sleep, open p99, idle RSS, memory per connection
+        assertThat(html.split("<svg ", -1)).hasSize(1 + 9);
         assertThat(html).contains("Little&#39;s law: conn / 50 ms").contains("200 threads / 50 ms");
         assertThat(count(html, "<svg ")).isEqualTo(count(html, "</svg>"));
         assertThat(html).contains("<circle").contains("<rect").contains("42,000 [40,000–44,000]");

@@ -43,6 +43,15 @@ final class SampleResults {
                 m(Workloads.CHEAP_P50, 0.3, Workloads.CHEAP_P99, 1.5, Workloads.ERRORS, 0)), "n=20,000"));
         cells.add(Cell.of(Workloads.CPU_MIX, "jetty", "thread", 1_000, List.of(
                 m(Workloads.CHEAP_P50, 0.5, Workloads.CHEAP_P99, 2.5, Workloads.ERRORS, 0)), "n=20,000"));
+        cells.add(Cell.of(Workloads.BLOCKING_SLEEP, "eventide-1", "loop", 300, List.of(
+                m(Workloads.ACHIEVED, 48, Workloads.P99, 2_900, Workloads.LAG_P99, 1_300, Workloads.LAG_MAX, 1_400,
+                        Workloads.ERRORS, 0, Workloads.INCOMPLETE, 500)), "Thread.sleep(20)"));
+        cells.add(Cell.of(Workloads.BLOCKING_SLEEP, "eventide-1", "offload", 300, List.of(
+                m(Workloads.ACHIEVED, 190, Workloads.P99, 1_800, Workloads.LAG_P99, 2, Workloads.LAG_MAX, 5,
+                        Workloads.ERRORS, 0, Workloads.INCOMPLETE, 200)), "Thread.sleep(20)"));
+        cells.add(Cell.of(Workloads.BLOCKING_SLEEP, "eventide-1", "virtual", 300, List.of(
+                m(Workloads.ACHIEVED, 300, Workloads.P99, 33, Workloads.LAG_P99, 2.1, Workloads.LAG_MAX, 15,
+                        Workloads.ERRORS, 0, Workloads.INCOMPLETE, 0)), "Thread.sleep(20)"));
         for (long n : List.of(1_000L, 15_000L)) {
             cells.add(Cell.of(Workloads.IDLE, "eventide-1", "", n, List.of(m(Workloads.RSS, 60 + n * 4 / 1024.0,
                     Workloads.HEAP, 20 + n * 1.5 / 1024,

@@ -35,6 +35,10 @@ class LabPartsTest {
         assertThat(full.seconds()).isEqualTo(5);
         assertThat(full.cellSeconds(10_000)).isEqualTo(8);
         assertThat(full.runs(Workloads.IDLE)).isTrue();
+        assertThat(full.runs(Workloads.BLOCKING)).isTrue();
+        assertThat(full.pgUrl()).isEqualTo(LabOptions.DEFAULT_PG_URL);
+        assertThat(LabOptions.parse("--workloads", "blocking", "--pg-url", "jdbc:postgresql://db/x").pgUrl())
+                .isEqualTo("jdbc:postgresql://db/x");
         LabOptions quick = LabOptions.parse("--quick", "--models", "jetty,eventide-1", "--workloads", "delay",
                 "--out", "x", "--note", "shared machine");
         assertThat(quick.reps()).isEqualTo(1);
@@ -62,5 +66,7 @@ class LabPartsTest {
         assertThat(all.get(1).env()).containsEntry("EVENTIDE_LOOPS", "2");
         assertThat(ServerModel.catalogue(4, false)).extracting(ServerModel::id).doesNotContain("node");
         assertThat(Progress.clock(754)).isEqualTo("12:34");
+        assertThat(BlockingWorkload.eligible(all)).extracting(ServerModel::id).containsExactly("eventide-1",
+                "eventide-n");
     }
 }

@@ -2,6 +2,7 @@ package io.eventide.lab.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.lab.servers.EventideServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +49,11 @@ class ServerModelsIT {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(echo.body()).isEqualTo("ping ".repeat(3000));
             assertThat(echo.headers().firstValue("content-type")).hasValue("text/x-lab");
+            if (EventideServer.class.getName().equals(model.mainClass())) {
+                // The blocking workload's routes (and the JFR stream a blocking route starts) are
+                // not in the server the other workloads measure.
+                assertThat(get(base + "/blocking/sleep/virtual?ms=1")).startsWith("404");
+            }
             ServerProcess.Stats stats = s.stats(Duration.ofSeconds(30));
             assertThat(stats.rssKiB()).isPositive();
             assertThat(stats.threads()).isPositive();
