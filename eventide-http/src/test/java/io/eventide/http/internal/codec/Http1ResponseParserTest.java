@@ -178,7 +178,7 @@ class Http1ResponseParserTest {
         return expected;
     }
 
-    private static String parse(byte[] input, int[] cuts, Feeds.Kind kind, Http1ResponseParser parser) {
+    static String parse(byte[] input, int[] cuts, Feeds.Kind kind, Http1ResponseParser parser) {
         int from = 0;
         for (int piece = 0; piece <= cuts.length; piece++) {
             int to = piece < cuts.length ? cuts[piece] : input.length;

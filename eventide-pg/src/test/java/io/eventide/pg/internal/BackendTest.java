@@ -1,0 +1,56 @@
+package io.eventide.pg.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventide.pg.Column;
+import io.eventide.pg.Columns;
+import io.eventide.pg.PgException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Malformed backend bodies, as BackendFuzzer found them: each is a protocol-violation
+ * {@link PgException} (the connection is destroyed with it), never a buffer or number exception
+ * escaping into the loop.
+ */
+class BackendTest {
+    private static final Columns INT4 = new Columns(List.of(new Column("n", 23, 0, 1, -1)));
+
+    @Test
+    void stringWithoutItsNulIsAProtocolViolation() {
+        assertMalformed(() -> Backend.cstring(ByteBuffer.wrap(new byte[] {'a', 'b'})), "terminating NUL");
+        assertMalformed(() -> Backend.fields(ByteBuffer.wrap(new byte[] {'S', 'E', 'R'})), "terminating NUL");
+        assertMalformed(() -> Backend.notification(ByteBuffer.wrap(new byte[] {0, 0})), "NotificationResponse");
+    }
+
+    @Test
+    void descriptionsThatEndEarlyAreProtocolViolations() {
+        assertMalformed(() -> Backend.rowDescription(ByteBuffer.wrap(new byte[] {0, 1, 'a', 0, 0})), "RowDescription");
+        assertMalformed(() -> Backend.parameterDescription(ByteBuffer.wrap(new byte[] {0, 2, 0, 0, 0, 23})),
+                "ParameterDescription");
+    }
+
+    @Test
+    void dataRowsMustMatchTheirDescriptionAndTheirTypes() {
+        assertMalformed(() -> Backend.dataRow(row(2, 1, "1"), INT4, null), "one value per column");
+        assertMalformed(() -> Backend.dataRow(row(1, 9, "1"), INT4, null), "9 bytes with 1 left");
+        assertMalformed(() -> Backend.dataRow(row(1, 0, ""), INT4, null), "column 1 of type 23");
+        assertMalformed(() -> Backend.dataRow(row(1, 2, "12"), INT4, new boolean[] {true}), "column 1 of type 23");
+        assertMalformed(() -> Backend.dataRow(row(1, 1, "1"), null, null), "without a RowDescription");
+        assertThat(Backend.dataRow(row(1, 2, "12"), INT4, null).getInteger(0)).isEqualTo(12);
+    }
+
+    private static ByteBuffer row(int columns, int length, String value) {
+        ByteBuffer b = ByteBuffer.allocate(64).putShort((short) columns).putInt(length).put(value.getBytes());
+        return b.flip();
+    }
+
+    private static void assertMalformed(Runnable parse, String message) {
+        assertThatThrownBy(parse::run).isInstanceOfSatisfying(PgException.class, e -> {
+            assertThat(e.sqlState()).isEqualTo(PgException.PROTOCOL_VIOLATION);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+}
