@@ -9,9 +9,9 @@
 # <module>/src/test/resources/fuzz/<Target>/ (copy a minimised crash input there as a regression
 # seed once it is fixed).
 #
-# Targets: RequestHeadFuzzer ChunkedFuzzer ResponseHeadFuzzer MultipartFuzzer FrameFuzzer
-#          DeflateFuzzer SseFuzzer (eventide-http), DnsFuzzer (eventide-core),
-#          BackendFuzzer (eventide-pg).
+# Targets: RequestHeadFuzzer ChunkedFuzzer ResponseHeadFuzzer RequestStreamFuzzer
+#          ResponseStreamFuzzer MultipartFuzzer FrameFuzzer DeflateFuzzer SseFuzzer (eventide-http),
+#          DnsFuzzer (eventide-core), BackendFuzzer (eventide-pg).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +20,8 @@ declare -A MODULE=(
   [RequestHeadFuzzer]=eventide-http:io.eventide.http.internal.codec.RequestHeadFuzzer
   [ChunkedFuzzer]=eventide-http:io.eventide.http.internal.codec.ChunkedFuzzer
   [ResponseHeadFuzzer]=eventide-http:io.eventide.http.internal.codec.ResponseHeadFuzzer
+  [RequestStreamFuzzer]=eventide-http:io.eventide.http.internal.server.RequestStreamFuzzer
+  [ResponseStreamFuzzer]=eventide-http:io.eventide.http.internal.client.ResponseStreamFuzzer
   [MultipartFuzzer]=eventide-http:io.eventide.http.MultipartFuzzer
   [FrameFuzzer]=eventide-http:io.eventide.http.websocket.FrameFuzzer
   [DeflateFuzzer]=eventide-http:io.eventide.http.websocket.DeflateFuzzer
@@ -27,8 +29,8 @@ declare -A MODULE=(
   [DnsFuzzer]=eventide-core:io.eventide.core.dns.DnsFuzzer
   [BackendFuzzer]=eventide-pg:io.eventide.pg.internal.BackendFuzzer
 )
-ORDER=(RequestHeadFuzzer ChunkedFuzzer ResponseHeadFuzzer MultipartFuzzer FrameFuzzer DeflateFuzzer
-       SseFuzzer DnsFuzzer BackendFuzzer)
+ORDER=(RequestHeadFuzzer ChunkedFuzzer ResponseHeadFuzzer RequestStreamFuzzer ResponseStreamFuzzer
+       MultipartFuzzer FrameFuzzer DeflateFuzzer SseFuzzer DnsFuzzer BackendFuzzer)
 
 usage() { sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 [[ $# -eq 2 && "$2" =~ ^[0-9]+$ && "$2" -gt 0 ]] || usage

@@ -14,12 +14,14 @@ class HttpFuzzTest {
         "io.eventide.http.internal.codec.RequestHeadFuzzer",
         "io.eventide.http.internal.codec.ChunkedFuzzer",
         "io.eventide.http.internal.codec.ResponseHeadFuzzer",
+        "io.eventide.http.internal.server.RequestStreamFuzzer",
+        "io.eventide.http.internal.client.ResponseStreamFuzzer",
         "io.eventide.http.MultipartFuzzer",
         "io.eventide.http.websocket.FrameFuzzer",
         "io.eventide.http.websocket.DeflateFuzzer",
         "io.eventide.http.sse.SseFuzzer",
     })
     void parserSurvivesFuzzing(String target) throws Exception {
-        Fuzzing.assertClean(Fuzzing.run(target, Fuzzing.suiteSeconds()));
+        Fuzzing.assertClean(Fuzzing.runInSuite(target));
     }
 }

@@ -10,6 +10,6 @@ import org.junit.jupiter.api.Test;
 class DnsFuzzTest {
     @Test
     void dnsDecoderSurvivesFuzzing() throws Exception {
-        Fuzzing.assertClean(Fuzzing.run(DnsFuzzer.class.getName(), Fuzzing.suiteSeconds()));
+        Fuzzing.assertClean(Fuzzing.runInSuite(DnsFuzzer.class.getName()));
     }
 }

@@ -77,7 +77,8 @@ public final class Fuzzing {
     }
 
     /**
-     * Fuzzes {@code target} for {@code seconds}, from the calling module's directory.
+     * Fuzzes {@code target} for {@code seconds}, from the calling module's directory, growing the
+     * corpus kept in {@code target/fuzz/<Target>/corpus} (what {@code fuzz/run.sh} does).
      *
      * @param target the fuzz target class (in the caller's test sources)
      * @param seconds how long to fuzz after the seeds ran
@@ -86,11 +87,37 @@ public final class Fuzzing {
      * @throws InterruptedException if interrupted while waiting for it
      */
     public static Outcome run(String target, int seconds) throws IOException, InterruptedException {
+        return run(target, seconds, true);
+    }
+
+    /**
+     * Fuzzes {@code target} in the test suite: from the committed seeds alone, with a fresh corpus,
+     * so that a build's time and outcome do not depend on what earlier long runs left in
+     * {@code target/}.
+     *
+     * @param target the fuzz target class (in the caller's test sources)
+     * @return what happened
+     * @throws IOException if the child cannot be started
+     * @throws InterruptedException if interrupted while waiting for it
+     */
+    public static Outcome runInSuite(String target) throws IOException, InterruptedException {
+        return run(target, suiteSeconds(), false);
+    }
+
+    private static Outcome run(String target, int seconds, boolean keepCorpus) throws IOException,
+            InterruptedException {
         String simple = target.substring(target.lastIndexOf('.') + 1);
         Path base = Path.of("").toAbsolutePath();
         Path seeds = base.resolve("src/test/resources/fuzz").resolve(simple);
         Path work = base.resolve("target/fuzz").resolve(simple);
-        Path corpus = work.resolve("corpus");
+        Path corpus = work.resolve(keepCorpus ? "corpus" : "suite-corpus");
+        if (!keepCorpus && Files.isDirectory(corpus)) {
+            try (var files = Files.list(corpus)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.delete(f);
+                }
+            }
+        }
         Files.createDirectories(corpus);
         Files.createDirectories(seeds);
         List<String> cmd = new ArrayList<>();
@@ -99,7 +126,6 @@ public final class Fuzzing {
         cmd.add("-Xmx1g");
         cmd.add("-XX:+UseParallelGC");
         cmd.add("-XX:+EnableDynamicAgentLoading");
-        cmd.add("-Xshare:off");
         cmd.add("--sun-misc-unsafe-memory-access=allow"); // Jazzer's bundled classgraph
         cmd.add("-cp");
         cmd.add(classPath(base));

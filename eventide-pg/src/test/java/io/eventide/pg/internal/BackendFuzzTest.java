@@ -11,6 +11,6 @@ import org.junit.jupiter.api.Test;
 class BackendFuzzTest {
     @Test
     void backendDecoderSurvivesFuzzing() throws Exception {
-        Fuzzing.assertClean(Fuzzing.run(BackendFuzzer.class.getName(), Fuzzing.suiteSeconds()));
+        Fuzzing.assertClean(Fuzzing.runInSuite(BackendFuzzer.class.getName()));
     }
 }

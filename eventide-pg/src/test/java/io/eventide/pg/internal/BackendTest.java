@@ -42,6 +42,24 @@ class BackendTest {
         assertThat(Backend.dataRow(row(1, 2, "12"), INT4, null).getInteger(0)).isEqualTo(12);
     }
 
+    /** Found by BackendFuzzer: a 20-byte int4[] value announcing 2^31-1 elements ran the heap out. */
+    @Test
+    void arrayShapesThatCannotFitTheirValueAreRefusedBeforeAllocating() {
+        Columns int4Array = new Columns(List.of(new Column("a", 1007, 0, 1, -1)));
+        ByteBuffer huge = ByteBuffer.allocate(64).putShort((short) 1).putInt(20)
+                .putInt(1).putInt(0).putInt(23).putInt(Integer.MAX_VALUE).putInt(1).flip();
+        assertMalformed(() -> Backend.dataRow(huge, int4Array, new boolean[] {true}), "do not fit");
+        ByteBuffer deep = ByteBuffer.allocate(64).putShort((short) 1).putInt(12).putInt(7).putInt(0).putInt(23).flip();
+        assertMalformed(() -> Backend.dataRow(deep, int4Array, new boolean[] {true}), "7 dimensions");
+        String nested = "{".repeat(5000) + "}".repeat(5000);
+        ByteBuffer text = ByteBuffer.allocate(nested.length() + 6).putShort((short) 1).putInt(nested.length())
+                .put(nested.getBytes()).flip();
+        assertMalformed(() -> Backend.dataRow(text, int4Array, null), "nested deeper than 6");
+        ByteBuffer ok = ByteBuffer.allocate(64).putShort((short) 1).putInt(28)
+                .putInt(1).putInt(0).putInt(23).putInt(1).putInt(1).putInt(4).putInt(42).flip();
+        assertThat((Integer[]) Backend.dataRow(ok, int4Array, new boolean[] {true}).get(0)).containsExactly(42);
+    }
+
     private static ByteBuffer row(int columns, int length, String value) {
         ByteBuffer b = ByteBuffer.allocate(64).putShort((short) columns).putInt(length).put(value.getBytes());
         return b.flip();

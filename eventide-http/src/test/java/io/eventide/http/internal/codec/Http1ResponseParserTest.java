@@ -199,7 +199,7 @@ class Http1ResponseParserTest {
         return "NEED_MORE";
     }
 
-    private static String describe(HttpResponseHead head) {
+    static String describe(HttpResponseHead head) {
         StringBuilder s = new StringBuilder().append(head.version().text()).append(' ').append(head.status())
                 .append(" [").append(head.reason()).append("] cl=").append(head.contentLength())
                 .append(head.chunked() ? " chunked" : "").append(head.keepAlive() ? " keep-alive" : " close")
