@@ -62,7 +62,7 @@ public final class Fuzzing {
             int exitCode, String log) {
         /** @return one line: target, executions, coverage and findings */
         public String summary() {
-            return String.format("%-40s %4ds  executions=%-10d edges=%-6d features=%-6d findings=%d",
+            return String.format("%-56s %5ds  executions=%-10d edges=%-6d features=%-6d findings=%d",
                     target, seconds, executions, edges, features, findings);
         }
 
@@ -126,7 +126,9 @@ public final class Fuzzing {
         cmd.add("-Xmx1g");
         cmd.add("-XX:+UseParallelGC");
         cmd.add("-XX:+EnableDynamicAgentLoading");
-        cmd.add("--sun-misc-unsafe-memory-access=allow"); // Jazzer's bundled classgraph
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow"); // Jazzer's bundled classgraph; JDK 23+ only
+        }
         cmd.add("-cp");
         cmd.add(classPath(base));
         cmd.add("com.code_intelligence.jazzer.Jazzer");

@@ -11,7 +11,10 @@ import java.util.List;
 
 /**
  * Runs a request through {@link Http1RequestParser} cut every way {@link Feeds} knows, and checks
- * that every cutting gives the same outcome, described as one comparable string.
+ * that every cutting gives the same outcome, described as one comparable string. Its
+ * {@code describe} methods are shared with the fuzz targets of the server and client streams.
+ *
+ * <p><b>Threading:</b> pure functions; any thread.
  */
 public final class ParseHarness {
     private ParseHarness() {
