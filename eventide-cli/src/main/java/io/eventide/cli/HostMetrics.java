@@ -1,5 +1,6 @@
 package io.eventide.cli;
 
+import io.eventide.core.BufferPool;
 import io.eventide.core.EventLoop;
 import io.eventide.core.LoopGroup;
 import io.eventide.core.fs.FilePool;
@@ -63,6 +64,12 @@ public final class HostMetrics {
                 .callback(cb -> cb.call(group.watchdogReports())).register(registry);
         CounterWithCallback.builder().name("eventide_admission_shed").help("Requests answered 503 by admission control")
                 .callback(cb -> cb.call(shed.sum())).register(registry);
+        GaugeWithCallback.builder().name("eventide_buffers_outstanding")
+                .help("Pooled buffers acquired and not yet released, across every loop")
+                .callback(cb -> cb.call(BufferPool.outstandingTotal())).register(registry);
+        CounterWithCallback.builder().name("eventide_buffers_leaked")
+                .help("Pooled buffers still out when their loop terminated: never released (a leak)")
+                .callback(cb -> cb.call(BufferPool.leakedTotal())).register(registry);
         latency = Histogram.builder().name("eventide_http_request_duration_seconds")
                 .help("From request head to response end").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
                 .labelNames("method", "route").register(registry);

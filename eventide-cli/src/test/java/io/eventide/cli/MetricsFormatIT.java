@@ -43,7 +43,9 @@ class MetricsFormatIT {
                     "eventide_http_request_duration_seconds_count{method=\"GET\",route=\"/hello/:name\"} 2",
                     "eventide_http_request_duration_seconds_count{method=\"GET\",route=\"none\"} 1",
                     "eventide_http_request_duration_seconds_count{method=\"other\",route=\"/hello/:name\"} 1",
-                    "eventide_loop_lag_seconds{loop=", "quantile=\"0.99\"", "eventide_loop_lag_max_seconds{loop=");
+                    "eventide_loop_lag_seconds{loop=", "quantile=\"0.99\"", "eventide_loop_lag_max_seconds{loop=",
+                    "# TYPE eventide_buffers_leaked_total counter", "eventide_buffers_leaked_total ",
+                    "# TYPE eventide_buffers_outstanding gauge");
             Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
             check.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
             check.getOutputStream().close();

@@ -19,8 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>large free-list size</td><td>{@value #LARGE_MAX_POOLED} chunks per loop</td></tr>
  * </table>
  *
+ * <p>A buffer still out when its loop terminates can never come back: it is counted as leaked in
+ * the process-wide {@link #leakedTotal()}, which every test of every module checks
+ * ({@code BufferLeakCheck}) and the host exports as {@code eventide_buffers_leaked_total}.
+ *
  * <p><b>Threading:</b> loop-confined: acquire and release only on the owning loop. The static
- * {@link #outstandingTotal()} counter may be read from any thread.
+ * {@link #outstandingTotal()}, {@link #leakedTotal()} and {@link #lastLeak()} may be read from
+ * any thread.
  */
 public final class BufferPool {
     /** Size of every pooled buffer. */
@@ -33,6 +38,8 @@ public final class BufferPool {
     public static final int LARGE_MAX_POOLED = 32;
 
     private static final AtomicLong OUTSTANDING_TOTAL = new AtomicLong();
+    private static final AtomicLong LEAKED_TOTAL = new AtomicLong();
+    private static volatile String lastLeak;
 
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private final int chunkSize;
@@ -90,6 +97,25 @@ public final class BufferPool {
     /** @return buffers acquired and not released across every pool of the process (any thread) */
     public static long outstandingTotal() {
         return OUTSTANDING_TOTAL.get();
+    }
+
+    /**
+     * @return buffers that were still out when their loop terminated, across the process since it
+     *     started (any thread): 0 unless something forgot to release one
+     */
+    public static long leakedTotal() {
+        return LEAKED_TOTAL.get();
+    }
+
+    /** @return which loop leaked last and how many buffers, or null if none did (any thread) */
+    public static String lastLeak() {
+        return lastLeak;
+    }
+
+    /** Called by a terminating loop with what its pools still have out. */
+    static void leaked(String loop, long count) {
+        LEAKED_TOTAL.addAndGet(count);
+        lastLeak = count + " pooled buffer(s) still out when " + loop + " terminated";
     }
 
     void dispose() {

@@ -612,6 +612,10 @@ public final class EventLoop implements Executor {
             runGuarded(r, r); // late completions (e.g. worker results) still reach their promises
         }
         abandonedChannels = poller.close();
+        long leaked = outstandingBuffers();
+        if (leaked > 0) {
+            BufferPool.leaked(name, leaked);
+        }
         buffers.dispose();
         largeBuffers.dispose();
         terminated.complete(null);

@@ -55,15 +55,16 @@ class FrameCodecTest {
         Recorder r = new Recorder();
         MessageAssembler a = new MessageAssembler(r, maxMessage, deflate ? new MessageInflater(false) : null);
         FrameDecoder d = new FrameDecoder(server, deflate, a);
-        byte[] copy = stream.clone(); // unmasking happens in place
+        // One direct copy (unmasking happens in place), read in slices as a socket delivers them.
+        ByteBuffer copy = ByteBuffer.allocateDirect(stream.length).put(stream).flip();
         int from = 0;
         int result = 0;
         for (int i = 0; i <= splits.length && result == 0; i++) {
-            int to = i < splits.length ? splits[i] : copy.length;
-            ByteBuffer direct = ByteBuffer.allocateDirect(to - from).put(copy, from, to - from).flip();
-            result = d.decode(direct);
+            int to = i < splits.length ? splits[i] : stream.length;
+            result = d.decode(copy.slice(from, to - from));
             from = to;
         }
+        a.release(); // the inflater's native memory, as a session does when it closes
         r.log.add("result:" + result);
         return r.log;
     }
@@ -171,5 +172,27 @@ class FrameCodecTest {
             f.get(b);
             assertThat(decode(b, 1 << 20, false, false)).containsExactly("binary:" + n + ":" + Arrays.hashCode(bytes(n)), "result:0");
         }
+    }
+
+    /**
+     * Found by FrameFuzzer: a compressed text message that both holds invalid UTF-8 within the
+     * limit and inflates past it closed with 1009 when read whole and 1007 when read byte by
+     * byte. The first violation in the message's order wins now, however the frame is read.
+     */
+    @Test
+    void compressedTextThatIsBothInvalidAndTooBigClosesTheSameHoweverRead() {
+        // "A" then 0x80 (a stray continuation byte: invalid UTF-8), then a run inflating past 100.
+        java.util.zip.Deflater z = new java.util.zip.Deflater(9, true);
+        z.setInput(concat(utf8("A"), new byte[] {(byte) 0x80}, bytes(300)));
+        byte[] out = new byte[1024];
+        int n = z.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+        z.end();
+        byte[] stream = concat(frame(0xC1, Arrays.copyOf(out, n - 4), true), masked(0x8, new byte[0]));
+        int[] everyByte = new int[stream.length - 1];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = i + 1;
+        }
+        assertThat(decode(stream, 100, true, true)).containsExactly("result:1007");
+        assertThat(decode(stream, 100, true, true, everyByte)).containsExactly("result:1007");
     }
 }

@@ -77,7 +77,7 @@ public final class WireConnection {
         this.reader = new MessageReader(options.maxMessageBytes());
         this.statements = new StatementCache(options.statementCacheSize());
         tcp.label("pg");
-        tcp.onData(buf -> reader.feed(buf, sink));
+        tcp.onData(this::received);
         tcp.onDrain(() -> onDrain.run());
         tcp.onClose(this::socketClosed);
         tcp.onShutdown(this::close); // the loop group closes gracefully: say Terminate, not just EOF
@@ -146,11 +146,25 @@ public final class WireConnection {
     // Receiving
 
     private void dispatch(byte type, ByteBuffer body) {
-        switch (type) {
-            case 'N' -> notice(body);
-            case 'A' -> notification(body);
-            case 'S' -> serverParams.put(Backend.cstring(body), Backend.cstring(body));
-            default -> toHead(type, body);
+        try {
+            switch (type) {
+                case 'N' -> notice(body);
+                case 'A' -> notification(body);
+                case 'S' -> serverParams.put(Backend.cstring(body), Backend.cstring(body));
+                default -> toHead(type, body);
+            }
+        } catch (PgException e) {
+            destroy(e); // a malformed body: the stream cannot be trusted from here on
+        }
+    }
+
+    /** Bytes read: messages to the commands; a stream that cannot be framed ends the connection. */
+    private void received(ByteBuffer buf) {
+        try {
+            reader.feed(buf, sink);
+        } catch (IllegalStateException e) {
+            buf.position(buf.limit());
+            destroy(new PgException(PgException.PROTOCOL_VIOLATION, e.getMessage(), e));
         }
     }
 
@@ -161,6 +175,9 @@ public final class WireConnection {
             return;
         }
         if (type == 'Z') {
+            if (!body.hasRemaining()) {
+                throw Backend.malformed("ReadyForQuery without a status", null);
+            }
             txStatus = (char) body.get(body.position());
         }
         boolean done;
@@ -203,11 +220,9 @@ public final class WireConnection {
     }
 
     private void notification(ByteBuffer body) {
-        int pid = body.getInt();
-        String channel = Backend.cstring(body);
-        String payload = Backend.cstring(body);
+        PgNotification n = Backend.notification(body);
         try {
-            onNotification.accept(new PgNotification(channel, payload, pid));
+            onNotification.accept(n);
         } catch (RuntimeException e) {
             loop.reportUncaught(e);
         }

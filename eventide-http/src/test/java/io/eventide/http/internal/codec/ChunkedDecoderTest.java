@@ -139,7 +139,7 @@ class ChunkedDecoderTest {
         return expected;
     }
 
-    private static String decode(byte[] input, int[] cuts, Feeds.Kind kind, ChunkedDecoder decoder) {
+    static String decode(byte[] input, int[] cuts, Feeds.Kind kind, ChunkedDecoder decoder) {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         int from = 0;
         for (int piece = 0; piece <= cuts.length; piece++) {

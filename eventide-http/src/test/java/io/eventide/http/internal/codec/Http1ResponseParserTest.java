@@ -178,7 +178,7 @@ class Http1ResponseParserTest {
         return expected;
     }
 
-    private static String parse(byte[] input, int[] cuts, Feeds.Kind kind, Http1ResponseParser parser) {
+    static String parse(byte[] input, int[] cuts, Feeds.Kind kind, Http1ResponseParser parser) {
         int from = 0;
         for (int piece = 0; piece <= cuts.length; piece++) {
             int to = piece < cuts.length ? cuts[piece] : input.length;
@@ -199,7 +199,7 @@ class Http1ResponseParserTest {
         return "NEED_MORE";
     }
 
-    private static String describe(HttpResponseHead head) {
+    static String describe(HttpResponseHead head) {
         StringBuilder s = new StringBuilder().append(head.version().text()).append(' ').append(head.status())
                 .append(" [").append(head.reason()).append("] cl=").append(head.contentLength())
                 .append(head.chunked() ? " chunked" : "").append(head.keepAlive() ? " keep-alive" : " close")

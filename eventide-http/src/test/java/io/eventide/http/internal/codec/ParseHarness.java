@@ -11,9 +11,12 @@ import java.util.List;
 
 /**
  * Runs a request through {@link Http1RequestParser} cut every way {@link Feeds} knows, and checks
- * that every cutting gives the same outcome, described as one comparable string.
+ * that every cutting gives the same outcome, described as one comparable string. Its
+ * {@code describe} methods are shared with the fuzz targets of the server and client streams.
+ *
+ * <p><b>Threading:</b> pure functions; any thread.
  */
-final class ParseHarness {
+public final class ParseHarness {
     private ParseHarness() {
     }
 
@@ -58,6 +61,11 @@ final class ParseHarness {
         return describe(parser, input.length);
     }
 
+    /** @param head a parsed response head @return its fields in one comparable line */
+    public static String describe(HttpResponseHead head) {
+        return Http1ResponseParserTest.describe(head);
+    }
+
     static String describe(Http1RequestParser parser, long consumed) {
         return switch (parser.result()) {
             case NEED_MORE -> "NEED_MORE";
@@ -66,7 +74,8 @@ final class ParseHarness {
         };
     }
 
-    static String describe(HttpRequestHead head) {
+    /** @param head a parsed request head @return its fields in one comparable line */
+    public static String describe(HttpRequestHead head) {
         StringBuilder s = new StringBuilder()
                 .append(head.method()).append(' ').append(head.target()).append(' ')
                 .append(head.version().text()).append(" path=").append(head.path())

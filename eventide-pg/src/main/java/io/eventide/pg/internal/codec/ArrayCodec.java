@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,6 +21,9 @@ import java.util.UUID;
  * </pre>
  */
 final class ArrayCodec {
+    /** PostgreSQL's MAXDIM: no array it sends has more dimensions. */
+    static final int MAX_DIMS = 6;
+
     private ArrayCodec() {
     }
 
@@ -41,6 +45,12 @@ final class ArrayCodec {
         };
     }
 
+    /**
+     * @throws IllegalArgumentException for a shape PostgreSQL never sends: more than
+     *     {@value #MAX_DIMS} dimensions, an empty dimension, or more elements than the value has
+     *     bytes for (each needs at least its 4-byte length); checked before anything is allocated,
+     *     so a 20-byte value cannot ask for gigabytes (found by BackendFuzzer)
+     */
     static Object decodeBinary(int elemOid, ByteBuffer b) {
         int ndim = b.getInt();
         b.getInt(); // has-nulls flag: the -1 lengths say it per element
@@ -48,10 +58,19 @@ final class ArrayCodec {
         if (ndim == 0) {
             return Array.newInstance(javaClass(elemOid), 0);
         }
+        if (ndim < 0 || ndim > MAX_DIMS) {
+            throw new IllegalArgumentException("array with " + ndim + " dimensions (at most " + MAX_DIMS + ")");
+        }
         int[] dims = new int[ndim];
+        long elements = 1;
         for (int i = 0; i < ndim; i++) {
             dims[i] = b.getInt();
             b.getInt(); // lower bound
+            elements *= dims[i];
+            if (dims[i] < 1 || elements > (b.remaining() - 8L * (ndim - 1 - i)) / 4) {
+                throw new IllegalArgumentException("array dimensions " + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                        + " do not fit in the value's " + b.remaining() + " bytes");
+            }
         }
         return fillBinary(elemOid, b, dims, 0);
     }
@@ -103,12 +122,20 @@ final class ArrayCodec {
             start = s.indexOf('=') + 1;
         }
         int[] pos = {start};
-        Object nested = parseLevel(elemOid, s, pos);
+        Object nested = parseLevel(elemOid, s, pos, 1);
         return nested;
     }
 
-    /** Parses one {...} level at pos[0]; returns a Java array. */
-    private static Object parseLevel(int elemOid, String s, int[] pos) {
+    /**
+     * Parses one {...} level at pos[0]; returns a Java array.
+     *
+     * @throws IllegalArgumentException past {@value #MAX_DIMS} levels (a deeper nesting could only
+     *     come from a broken server, and must not recurse the loop's stack away)
+     */
+    private static Object parseLevel(int elemOid, String s, int[] pos, int depth) {
+        if (depth > MAX_DIMS) {
+            throw new IllegalArgumentException("array nested deeper than " + MAX_DIMS + " levels");
+        }
         pos[0]++; // '{'
         List<Object> items = new ArrayList<>();
         boolean sub = false;
@@ -116,7 +143,7 @@ final class ArrayCodec {
             char c = s.charAt(pos[0]);
             if (c == '{') {
                 sub = true;
-                items.add(parseLevel(elemOid, s, pos));
+                items.add(parseLevel(elemOid, s, pos, depth + 1));
             } else if (c == '"') {
                 items.add(TextDecoder.parse(elemOid, quoted(s, pos)));
             } else {
