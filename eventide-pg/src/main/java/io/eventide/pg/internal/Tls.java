@@ -6,9 +6,11 @@ import io.eventide.pg.PgOptions;
 /**
  * The one place where a connection would switch to TLS, between the TCP connect and the startup
  * message: send SSLRequest, read the server's one-byte answer ('S' or 'N'), and on 'S' wrap the
- * {@code Connection} in eventide-core's TLS layer (DESIGN.md, "At the edges"), which this build of
- * eventide-core does not have yet. Until it does, the modes that accept plaintext connect in
- * plaintext and the modes that demand TLS are refused here, before any credential is sent.
+ * {@code Connection} in eventide-core's TLS layer (DESIGN.md, "At the edges"). Core has that layer
+ * (issue 13), but starts it only as part of a connect or an accept: switching an open plaintext
+ * connection to TLS is package-private there, not yet an API this module can call. Until it is,
+ * the modes that accept plaintext connect in plaintext and the modes that demand TLS are refused
+ * here, before any credential is sent.
  */
 final class Tls {
     private Tls() {
@@ -20,7 +22,7 @@ final class Tls {
             return null;
         }
         return new PgException(PgException.UNABLE_TO_CONNECT, "sslmode=" + options.sslMode().name().toLowerCase(
-                java.util.Locale.ROOT).replace('_', '-') + " needs TLS, which this build's eventide-core does not "
-                + "provide; use sslmode=disable or prefer on a trusted network", null);
+                java.util.Locale.ROOT).replace('_', '-') + " needs TLS, which eventide-pg does not speak yet; "
+                + "use sslmode=disable or prefer on a trusted network", null);
     }
 }
