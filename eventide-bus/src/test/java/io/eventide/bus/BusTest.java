@@ -161,7 +161,7 @@ class BusTest {
             bus.send("credit", Message.of("m" + i)).join();
         }
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        Promise.resolved(loop, null).join(); // the last reactions ran in the microtasks after the timer
+        BusTesting.roundTrip(loop); // the last reactions ran in the microtasks after the timer
         assertThat(maxInFlight.get()).isEqualTo(4);
         assertThat(c.processed()).isEqualTo(20);
     }
@@ -198,10 +198,10 @@ class BusTest {
             for (int i = 0; i < 7; i++) {
                 bus.publish(address, Message.of("m" + i)).join();
             }
-            Promise.resolved(loop, null).join(); // everything offered has reached the loop's queue
+            BusTesting.roundTrip(loop); // everything offered has reached the loop's queue
             gate.resolve(null);
             assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
-            Promise.resolved(loop, null).join();
+            BusTesting.roundTrip(loop);
             if (policy == Overflow.DROP_NEWEST) {
                 assertThat(handled).containsExactly("m0", "m1", "m2");
             } else {

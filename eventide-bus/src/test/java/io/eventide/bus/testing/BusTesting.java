@@ -160,4 +160,17 @@ public final class BusTesting {
             assertThat(p999Millis).as("loop lag p99.9 (ms)").isLessThan(5.0);
         }
     }
+
+    /**
+     * One round trip through {@code loop}: returns once the loop has run a task queued now (and
+     * everything queued before it). A settled promise's {@code join()} is no round trip: it returns
+     * without the loop.
+     *
+     * @param loop the loop
+     */
+    public static void roundTrip(EventLoop loop) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> done.complete(null));
+        done.join(); // blocking-ok: test thread
+    }
 }
