@@ -179,15 +179,15 @@ public final class VertxBusBench {
             started.countDown();
         });
         started.await();
-        Thread.sleep(3_000);
+        Thread.sleep(3_000); // blocking-ok: the bench's main thread times the stall schedule
         if (pid != null) {
             new ProcessBuilder("kill", "-STOP", pid).inheritIO().start().waitFor();
         }
-        Thread.sleep(stallSecs * 1000L);
+        Thread.sleep(stallSecs * 1000L); // blocking-ok: main thread, stall schedule
         if (pid != null) {
             new ProcessBuilder("kill", "-CONT", pid).inheritIO().start().waitFor();
         }
-        Thread.sleep(Math.max(0, seconds - 3 - stallSecs) * 1000L);
+        Thread.sleep(Math.max(0, seconds - 3 - stallSecs) * 1000L); // blocking-ok: main thread, stall schedule
         CountDownLatch stopped = new CountDownLatch(1);
         ctx.runOnContext(v -> {
             vertx.cancelTimer(timer[0]);
@@ -214,7 +214,7 @@ public final class VertxBusBench {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out");
             }
-            Thread.sleep(1);
+            Thread.sleep(1); // blocking-ok: main thread polls a Vert.x-side counter, bounded by the deadline
         }
     }
 

@@ -100,7 +100,7 @@ public final class Blocking {
             throw new IllegalStateException("await() would block loop " + here.name()
                     + "; use map/flatMap there, or run this code in a blocking(...) route");
         }
-        return promise.join();
+        return promise.join(); // blocking-ok: refused on loop threads above; a virtual thread parks
     }
 
     /** Waits for a future on the handler's thread, rethrowing its failure unwrapped. */
