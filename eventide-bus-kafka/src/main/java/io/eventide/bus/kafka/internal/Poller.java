@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,8 +67,8 @@ public final class Poller implements Runnable {
     private boolean paused;
     // Set by the poll thread before it polls with every partition paused; the loop clears it and
     // wakes the poll once half the credit is back, instead of letting it sleep out POLL.
-    private final java.util.concurrent.atomic.AtomicBoolean idleWhilePaused = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.LongAdder stalledPolls = new java.util.concurrent.atomic.LongAdder();
+    private final AtomicBoolean idleWhilePaused = new AtomicBoolean();
+    private final LongAdder stalledPolls = new LongAdder();
 
     /**
      * @param options cluster and extra consumer properties
