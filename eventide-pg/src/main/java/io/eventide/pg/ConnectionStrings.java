@@ -2,8 +2,11 @@ package io.eventide.pg;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import io.eventide.core.tls.ClientTls;
+import io.eventide.core.tls.TlsTrust;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,6 +49,7 @@ final class ConnectionStrings {
                 String value = p.length == 2 ? decode(p[1]) : "";
                 o = switch (key) {
                     case "sslmode" -> o.sslMode(sslMode(value));
+                    case "sslrootcert" -> o.tls(rootCert(value));
                     case "application_name" -> o.applicationName(value);
                     case "user" -> o.user(value);
                     case "password" -> o.password(value);
@@ -79,6 +83,9 @@ final class ConnectionStrings {
         if (env.get("PGSSLMODE") != null) {
             o = o.sslMode(sslMode(env.get("PGSSLMODE")));
         }
+        if (env.get("PGSSLROOTCERT") != null) {
+            o = o.tls(rootCert(env.get("PGSSLROOTCERT")));
+        }
         if (env.get("PGAPPNAME") != null) {
             o = o.applicationName(env.get("PGAPPNAME"));
         }
@@ -87,6 +94,12 @@ final class ConnectionStrings {
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** libpq's sslrootcert: a PEM file of the CAs to trust ({@code system}: the JDK's). */
+    private static ClientTls rootCert(String path) {
+        return path.equals("system") ? ClientTls.defaults()
+                : ClientTls.defaults().trust(TlsTrust.pem(Path.of(path)));
     }
 
     private static SslMode sslMode(String s) {

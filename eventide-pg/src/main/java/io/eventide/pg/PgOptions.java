@@ -1,5 +1,7 @@
 package io.eventide.pg;
 
+import io.eventide.core.tls.ClientTls;
+import io.eventide.core.tls.TlsTrust;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,6 +68,9 @@ public final class PgOptions {
     private String password;
     private String applicationName = "eventide";
     private SslMode sslMode = SslMode.DISABLE;
+    private ClientTls tls;
+    /** What the TLS layer uses under sslMode: built when the options are set, not on a loop. */
+    private ClientTls effectiveTls;
     private int maxSize = DEFAULT_MAX_SIZE;
     private int maxWaiters = DEFAULT_MAX_WAITERS;
     private Duration acquireTimeout = Duration.ofSeconds(5);
@@ -94,6 +99,8 @@ public final class PgOptions {
         o.password = password;
         o.applicationName = applicationName;
         o.sslMode = sslMode;
+        o.tls = tls;
+        o.effectiveTls = effectiveTls;
         o.maxSize = maxSize;
         o.maxWaiters = maxWaiters;
         o.acquireTimeout = acquireTimeout;
@@ -182,10 +189,45 @@ public final class PgOptions {
         return copy(o -> o.applicationName = name);
     }
 
-    /** @param mode TLS mode @return a copy with it */
+    /**
+     * @param mode TLS mode, libpq's {@code sslmode}; a mode that uses TLS builds its TLS context now
+     *     (reading the trust store), so set it at start-up, not on a loop
+     * @return a copy with it
+     */
     public PgOptions sslMode(SslMode mode) {
         Objects.requireNonNull(mode, "sslMode");
-        return copy(o -> o.sslMode = mode);
+        return copy(o -> {
+            o.sslMode = mode;
+            o.effectiveTls = effectiveTls(mode, o.tls);
+        });
+    }
+
+    /**
+     * @param clientTls whom to trust under {@code verify-ca} and {@code verify-full} (default: the
+     *     JDK's trusted CAs), and a client certificate if the server asks for one; host names are
+     *     checked under verify-full only, whatever {@code clientTls} says. Built now: not on a loop.
+     * @return a copy with it
+     */
+    public PgOptions tls(ClientTls clientTls) {
+        Objects.requireNonNull(clientTls, "tls");
+        return copy(o -> {
+            o.tls = clientTls;
+            o.effectiveTls = effectiveTls(o.sslMode, clientTls);
+        });
+    }
+
+    private static ClientTls effectiveTls(SslMode mode, ClientTls configured) {
+        return switch (mode) {
+            case DISABLE, ALLOW -> null;
+            case PREFER, REQUIRE -> UncheckedTls.INSTANCE; // libpq checks nothing here either
+            case VERIFY_CA -> (configured != null ? configured : ClientTls.defaults()).verifyHostname(false);
+            case VERIFY_FULL -> (configured != null ? configured : ClientTls.defaults()).verifyHostname(true);
+        };
+    }
+
+    /** Encryption without authentication, for prefer and require: built once, on first use. */
+    private static final class UncheckedTls {
+        static final ClientTls INSTANCE = ClientTls.defaults().trust(TlsTrust.anyCertificate()).verifyHostname(false);
     }
 
     /** @param n connections per loop, at least 1 @return a copy with it */
@@ -341,6 +383,16 @@ public final class PgOptions {
     /** @return the TLS mode */
     public SslMode sslMode() {
         return sslMode;
+    }
+
+    /** @return the TLS settings set with {@link #tls(ClientTls)}, or null for the defaults */
+    public ClientTls tls() {
+        return tls;
+    }
+
+    /** @return the TLS configuration the connection uses under {@link #sslMode()}; null without TLS */
+    public ClientTls effectiveTls() {
+        return effectiveTls;
     }
 
     /** @return connections per loop */

@@ -1,18 +1,19 @@
 package io.eventide.pg;
 
 /**
- * libpq's {@code sslmode}. TLS itself comes from eventide-core's TLS layer; until a build has it,
- * {@link #DISABLE}, {@link #ALLOW} and {@link #PREFER} connect in plaintext and the modes that
- * demand TLS fail the connection with a clear error instead of silently going without it.
+ * libpq's {@code sslmode}: whether the connection asks the server for TLS (SSLRequest) and what it
+ * checks. TLS is eventide-core's layer; trust for the verifying modes comes from
+ * {@link PgOptions#tls}. A mode that demands TLS fails the connection with 08001 when the server
+ * refuses it, before any credential is sent.
  *
  * <p><b>Threading:</b> immutable; any thread.
  */
 public enum SslMode {
     /** Never TLS. */
     DISABLE,
-    /** Plaintext first, TLS if the server insists (without a TLS layer: plaintext). */
+    /** Plaintext (libpq would retry with TLS if the server refused plaintext; eventide-pg does not). */
     ALLOW,
-    /** TLS if the server offers it, else plaintext (without a TLS layer: plaintext). */
+    /** TLS if the server offers it (certificate not checked), else plaintext. */
     PREFER,
     /** TLS or no connection; the certificate is not checked. */
     REQUIRE,

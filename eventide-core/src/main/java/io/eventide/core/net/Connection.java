@@ -83,12 +83,16 @@ public final class Connection {
         wire.startTls(engine, timeout, counters, host, ready);
     }
 
+    /** @return whether TLS was put in front of the socket (the handshake may still be running) */
+    boolean tlsStarted() {
+        return wire.tlsStarted();
+    }
+
     private void startIdleTimer() {
         if (!options.idleTimeout().isZero()) {
             idle.start(options.idleTimeout());
         }
     }
-
 
     /**
      * Installs {@code next} as this connection's protocol: every handler slot at once, and the label.
@@ -184,7 +188,6 @@ public final class Connection {
         return context;
     }
 
-
     /**
      * Writes {@code src} (all of it, eventually). What the socket does not take now is copied into the
      * write queue, so the caller may reuse {@code src} when this returns.
@@ -233,7 +236,6 @@ public final class Connection {
         }
     }
 
-
     /** Stops reading (backpressure): no {@link #onData} until {@link #resume()}. */
     public void pause() {
         checkLoop();
@@ -250,7 +252,6 @@ public final class Connection {
     public boolean isPaused() {
         return wire.isPaused();
     }
-
 
     /** Flushes what is queued, then half-closes our side (FIN). Reading goes on until the peer ends. */
     public void end() {
@@ -310,7 +311,6 @@ public final class Connection {
             idle.start(timeout);
         }
     }
-
 
     /** @return the name the watchdog and logs show: label and id */
     public String handlerName() {

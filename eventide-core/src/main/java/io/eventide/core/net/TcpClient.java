@@ -95,10 +95,34 @@ public final class TcpClient {
      */
     public static Promise<Connection> connect(EventLoop loop, String host, int port, TcpOptions options, ClientTls tls) {
         Objects.requireNonNull(tls, "tls");
-        return connect(loop, host, port, options).flatMap(c -> handshake(c, host, port, tls));
+        return connect(loop, host, port, options).flatMap(c -> startTls(c, host, port, tls));
     }
 
-    private static Promise<Connection> handshake(Connection c, String host, int port, ClientTls tls) {
+    /**
+     * Switches an open plaintext client connection to TLS and runs the handshake: the STARTTLS
+     * pattern of protocols that negotiate encryption in plaintext first (PostgreSQL's SSLRequest,
+     * SMTP, IMAP). Call it once the peer has agreed and before any further byte is read or written:
+     * bytes the peer sent in plaintext after its answer must be treated as an attack (they would be
+     * taken for part of the encrypted session; CVE-2021-23222), so check for them first. Until the
+     * promise settles a close rejects it; the caller installs its own handlers afterwards.
+     * Loop-only: call on {@code c}'s loop.
+     *
+     * @param c an open client connection with no TLS yet
+     * @param host the host name (SNI, and the name checked if {@code tls} checks names)
+     * @param port the peer's port
+     * @param tls trust, host name check, client certificate
+     * @return {@code c} once its handshake is done ({@link Connection#tls()} says what was agreed), or
+     *     a {@link TlsException} (rejected certificate, timeout, the peer hanging up)
+     */
+    public static Promise<Connection> startTls(Connection c, String host, int port, ClientTls tls) {
+        Objects.requireNonNull(tls, "tls");
+        if (!c.loop().inLoop()) {
+            throw new IllegalStateException("TcpClient.startTls must be called on " + c.loop().name() + ", not on "
+                    + Thread.currentThread().getName());
+        }
+        if (c.tlsStarted()) {
+            throw new IllegalStateException(c + " already speaks TLS");
+        }
         Promise<Connection> done = c.loop().promise();
         // Until the handshake resolves the promise, a close (a rejected certificate, a timeout, the
         // server hanging up) rejects it. The application replaces this handler once it has c.

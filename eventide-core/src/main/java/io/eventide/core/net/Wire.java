@@ -107,6 +107,10 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         return loop;
     }
 
+    boolean tlsStarted() {
+        return tls != null;
+    }
+
     TlsInfo tlsInfo() {
         return tls == null ? null : tls.info();
     }

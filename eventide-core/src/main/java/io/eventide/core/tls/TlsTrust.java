@@ -1,14 +1,17 @@
 package io.eventide.core.tls;
 
 import io.eventide.core.tls.internal.Pem;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Which certificate authorities to trust: the JDK's default trust store ({@link #system()}), a PEM
@@ -23,12 +26,30 @@ public final class TlsTrust {
     private final Path store;
     private final char[] password;
     private final List<X509Certificate> certificates;
+    private final boolean any;
 
     private TlsTrust(Path pem, Path store, char[] password, List<X509Certificate> certificates) {
+        this(pem, store, password, certificates, false);
+    }
+
+    private TlsTrust(Path pem, Path store, char[] password, List<X509Certificate> certificates, boolean any) {
         this.pem = pem;
         this.store = store;
         this.password = password;
         this.certificates = certificates;
+        this.any = any;
+    }
+
+    /**
+     * Trust in every certificate: the connection is encrypted, but the peer is not authenticated,
+     * so an active attacker can read and change it. Only for what asks for exactly that, such as
+     * PostgreSQL's {@code sslmode=require} (libpq does not check the certificate there either);
+     * never a default. Use it with {@code ClientTls.verifyHostname(false)}.
+     *
+     * @return trust that checks nothing
+     */
+    public static TlsTrust anyCertificate() {
+        return new TlsTrust(null, null, null, null, true);
     }
 
     /** @return the JDK's default trust store (the {@code cacerts} file, or what {@code javax.net.ssl.trustStore} names) */
@@ -63,11 +84,14 @@ public final class TlsTrust {
 
     /** @return whether this is the JDK's default trust */
     boolean isSystem() {
-        return pem == null && store == null && certificates == null;
+        return pem == null && store == null && certificates == null && !any;
     }
 
     /** @return trust managers built now (files read now) */
     TrustManager[] trustManagers() {
+        if (any) {
+            return new TrustManager[] {new AnyCertificate()};
+        }
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             if (isSystem()) {
@@ -92,9 +116,41 @@ public final class TlsTrust {
         }
     }
 
+    /** Accepts every chain; extended, so that the JDK does not add checks of its own around it. */
+    private static final class AnyCertificate extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
     @Override
     public String toString() {
-        return isSystem() ? "TlsTrust[system]" : pem != null ? "TlsTrust[" + pem + "]"
+        return any ? "TlsTrust[any certificate]" : isSystem() ? "TlsTrust[system]" : pem != null ? "TlsTrust[" + pem + "]"
                 : store != null ? "TlsTrust[" + store + "]" : "TlsTrust[" + certificates.size() + " certificates]";
     }
 }

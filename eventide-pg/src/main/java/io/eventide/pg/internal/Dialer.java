@@ -3,6 +3,7 @@ package io.eventide.pg.internal;
 import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
+import io.eventide.core.net.Connection;
 import io.eventide.core.net.TcpClient;
 import io.eventide.core.net.TcpOptions;
 import io.eventide.pg.PgException;
@@ -63,28 +64,33 @@ public final class Dialer {
                         + ":" + options.port() + ": " + err.getMessage(), err));
                 return;
             }
-            Throwable refused = Tls.upgrade(options);
-            if (refused != null) {
-                tcp.destroy();
-                result.reject(refused);
-                return;
-            }
-            WireConnection c = new WireConnection(loop, options, tcp);
-            Timer deadline = loop.setTimeout(options.connectTimeout(), () -> c.destroy(new PgException(
-                    PgException.UNABLE_TO_CONNECT, "startup and authentication took longer than "
-                    + options.connectTimeout().toMillis() + " ms (connect-timeout)", null)));
-            Promise<WireConnection> ready = loop.promise();
-            ready.whenComplete((v, e) -> deadline.cancel());
-            c.submit(new Startup(options, secrets, ask32, ready));
-            ready.whenComplete((v, e) -> {
-                if (e != null) {
-                    result.reject(e);
+            Tls.negotiate(loop, tcp, options).whenComplete((conn, refused) -> {
+                if (refused != null) {
+                    result.reject(refused);
                 } else {
-                    result.resolve(v);
+                    startup(loop, options, secrets, ask32, conn, result);
                 }
             });
         });
         return result;
+    }
+
+    private static void startup(EventLoop loop, PgOptions options, ServerMemory secrets, boolean ask32,
+            Connection tcp, Promise<WireConnection> result) {
+        WireConnection c = new WireConnection(loop, options, tcp);
+        Timer deadline = loop.setTimeout(options.connectTimeout(), () -> c.destroy(new PgException(
+                PgException.UNABLE_TO_CONNECT, "startup and authentication took longer than "
+                + options.connectTimeout().toMillis() + " ms (connect-timeout)", null)));
+        Promise<WireConnection> ready = loop.promise();
+        ready.whenComplete((v, e) -> deadline.cancel());
+        c.submit(new Startup(options, secrets, ask32, ready));
+        ready.whenComplete((v, e) -> {
+            if (e != null) {
+                result.reject(e);
+            } else {
+                result.resolve(v);
+            }
+        });
     }
 
     /**
