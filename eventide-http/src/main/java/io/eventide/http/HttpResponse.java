@@ -332,7 +332,8 @@ public final class HttpResponse {
         if (x.contentType() == null && !x.isCommitted()) {
             x.contentType("text/plain; charset=utf-8");
         }
-        end(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        notEnded();
+        x.endText(Objects.requireNonNull(text));
     }
 
     /** @param bytes the whole body */

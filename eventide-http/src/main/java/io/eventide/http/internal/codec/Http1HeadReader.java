@@ -14,9 +14,16 @@ import java.nio.ByteBuffer;
  *             only the new bytes; on completion give back the bytes past the head
  * </pre>
  *
- * <p>The accumulation buffer {@code acc} is allocated on first need, grows by doubling up to the
- * byte limit, and is dropped on {@link #reset} when it grew past {@value #RETAINED_BYTES} bytes,
- * so an idle keep-alive connection holds at most that much. The copy path copies at most
+ * <p>Memory: a head that completes within one read needs nothing of its own. The copy path
+ * accumulates into the thread's scratch array, and the scanner writes its offsets into the
+ * thread's scratch {@link HeadLayout} array; both are only valid until the thread parses another
+ * head, which cannot happen before the caller has built the head from them (the build is
+ * synchronous, in the same {@code parse} call). Only a head still incomplete when a read ends is
+ * copied into arrays of the reader's own ({@link #park}), allocated the first time that happens
+ * and kept (up to {@value #RETAINED_BYTES} bytes) for the connection's next heads. An idle
+ * keep-alive connection whose heads arrive whole holds no head buffer at all (every connection
+ * held 1.3 KiB before), and one whose heads arrive in pieces allocates nothing per head. The copy
+ * path copies at most
  * {@code max(}{@value #MIN_CHUNK}{@code , bytes already held)} bytes per round, so a pipelined
  * direct buffer full of small requests does not copy the whole limit for each of them.
  *
@@ -24,12 +31,28 @@ import java.nio.ByteBuffer;
  */
 final class Http1HeadReader {
     private static final int MIN_CHUNK = 512;
+    private static final int SCRATCH_BYTES = 1024;
+    /** A thread keeps a scratch array grown up to this size; larger heads allocate. */
     private static final int RETAINED_BYTES = 4096;
+    private static final int RETAINED_FIELDS = 4096;
+
+    /** Each thread's scratch arrays: heads are scanned on event-loop threads, a few at most. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        byte[] bytes = new byte[SCRATCH_BYTES];
+        int[] fields = new int[64];
+    }
 
     private final Http1HeadScanner scanner;
     private final boolean skipEmptyLines;
     private final int maxBytes;
+    /** Where the head accumulates: the thread's scratch array, or {@link #own}. */
     private byte[] acc;
+    /** Whether {@code acc} is (or grew from) the thread's scratch array, not this reader's own. */
+    private boolean accShared;
+    /** This reader's own array, for heads that span reads; kept between heads. */
+    private byte[] own;
     private int accLength;
     private byte[] window;
     private int windowBase;
@@ -62,10 +85,52 @@ final class Http1HeadReader {
         if (!started && !skipEmptyLines(in)) {
             return scanner.result();
         }
-        if (accLength == 0 && in.hasArray()) {
-            return scanInPlace(in);
+        Scratch scratch = null;
+        if (accLength == 0) {
+            scratch = SCRATCH.get();
+            acc = scratch.bytes;
+            accShared = true;
+            scanner.layout().borrow(scratch.fields);
         }
-        return copyAndScan(in);
+        result = accLength == 0 && in.hasArray() ? scanInPlace(in) : copyAndScan(in);
+        if (scratch != null) {
+            keepGrown(scratch);
+        }
+        if (result == Http1HeadScanner.NEED_MORE) {
+            park();
+        }
+        return result;
+    }
+
+    /** Lets the thread keep scratch arrays that grew for this head, within bounds. */
+    private void keepGrown(Scratch scratch) {
+        if (accShared && acc != scratch.bytes && acc.length <= RETAINED_BYTES) {
+            scratch.bytes = acc;
+        }
+        int[] fields = scanner.layout().borrowedArray();
+        if (fields != null && fields != scratch.fields && fields.length <= RETAINED_FIELDS) {
+            scratch.fields = fields;
+        }
+    }
+
+    /** The head continues in a later read: move it into arrays of its own. */
+    private void park() {
+        if (accShared) {
+            if (accLength > 0 && (own == null || own.length < accLength)) {
+                own = new byte[Math.max(accLength, SCRATCH_BYTES)];
+            }
+            if (accLength > 0) {
+                System.arraycopy(acc, 0, own, 0, accLength);
+            }
+            acc = own;
+            accShared = false;
+        }
+        scanner.layout().park();
+    }
+
+    /** {@return the bytes this reader holds of its own between heads (its arrays, not the thread's)} */
+    int retainedBytes() {
+        return (own == null ? 0 : own.length) + 4 * scanner.layout().retainedInts();
     }
 
     private boolean skipEmptyLines(ByteBuffer in) {
@@ -139,12 +204,15 @@ final class Http1HeadReader {
 
     private void ensureCapacity(int needed) {
         if (acc == null || acc.length < needed) {
-            long doubled = acc == null ? 1024 : acc.length * 2L;
+            long doubled = acc == null ? SCRATCH_BYTES : acc.length * 2L;
             byte[] grown = new byte[(int) Math.min(maxBytes, Math.max(needed, doubled))];
             if (accLength > 0) {
                 System.arraycopy(acc, 0, grown, 0, accLength);
             }
             acc = grown;
+            if (!accShared) {
+                own = grown;
+            }
         }
     }
 
@@ -169,8 +237,10 @@ final class Http1HeadReader {
         window = null;
         started = !skipEmptyLines;
         pendingCr = false;
-        if (acc != null && acc.length > RETAINED_BYTES) {
-            acc = null;
+        if (own != null && own.length > RETAINED_BYTES) {
+            own = null;
         }
+        acc = own;
+        accShared = false;
     }
 }

@@ -135,6 +135,11 @@ public final class Http1RequestParser {
         return scanner.headMethod();
     }
 
+    /** {@return the bytes this parser keeps between requests: none unless heads arrived in pieces} */
+    int retainedBytes() {
+        return reader.retainedBytes();
+    }
+
     /** {@return the limits this parser enforces} */
     public Http1Limits limits() {
         return limits;

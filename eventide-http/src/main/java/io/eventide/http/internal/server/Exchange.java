@@ -353,11 +353,13 @@ public final class Exchange {
         out.end(this, last);
     }
 
-    /**
-     * @param file handed over; closed once sent
-     * @param position first byte
-     * @param count bytes
-     */
+    /** @param text the whole body, encoded as UTF-8 */
+    public void endText(String text) {
+        checkNotEnded();
+        out.endText(this, text);
+    }
+
+    /** @param file handed over; closed once sent @param position first byte @param count bytes */
     public void sendFile(FileChannel file, long position, long count) {
         checkNotEnded();
         checkNotCommitted();

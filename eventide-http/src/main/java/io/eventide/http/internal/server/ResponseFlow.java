@@ -6,6 +6,7 @@ import io.eventide.http.internal.codec.HttpRequestHead;
 import io.eventide.http.internal.codec.HttpVersion;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The response half of an {@link Http1ServerConnection}: when the head goes out and with which
@@ -16,6 +17,9 @@ import java.nio.channels.FileChannel;
  * <p><b>Threading:</b> loop-confined.
  */
 final class ResponseFlow {
+    /** Shorter texts than this take {@link #endText}'s direct path; gzip starts at 1024 bytes. */
+    private static final int SMALL_TEXT = 1024;
+
     private final Http1ServerConnection c;
     private final ResponseWriter writer;
     private final ServerLoop sl;
@@ -131,6 +135,34 @@ final class ResponseFlow {
         }
         e.ended = true;
         c.responseFinished(e);
+    }
+
+    /**
+     * Ends the response with {@code text} as UTF-8. A short ASCII text (the common small answer)
+     * goes straight from the string into the scratch buffer: no byte array, no wrapping buffer.
+     */
+    void endText(Exchange e, String text) {
+        int n = text.length();
+        if (n >= SMALL_TEXT || e.committed || e.declaredLength >= 0 || c.isDone() || !ascii(text)) {
+            end(e, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        commit(e, n, false); // below the gzip threshold: wantsGzip needs 1024 bytes
+        if (!isBodyless(e)) {
+            e.bodyBytes += n;
+            writer.putAscii(text);
+        }
+        e.ended = true;
+        c.responseFinished(e);
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void sendFile(Exchange e, FileChannel file, long position, long count) {

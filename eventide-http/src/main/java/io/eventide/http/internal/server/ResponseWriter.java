@@ -191,6 +191,21 @@ final class ResponseWriter {
         }
     }
 
+    /** Copies {@code ascii}, every char below 0x80, into the scratch buffer as bytes. */
+    void putAscii(String ascii) {
+        int n = ascii.length();
+        ByteBuffer out = room(n);
+        if (out.remaining() < n) {
+            put(ByteBuffer.wrap(ascii.getBytes(StandardCharsets.US_ASCII)));
+            return;
+        }
+        int p = out.position();
+        for (int i = 0; i < n; i++) {
+            out.put(p + i, (byte) ascii.charAt(i));
+        }
+        out.position(p + n);
+    }
+
     /**
      * Another connection claims the scratch buffer: keep these bytes, and write them after the
      * current callback (a microtask), ahead of anything this connection encodes later.
