@@ -58,7 +58,8 @@ public final class Catalog {
         server.post("/admin/delay", catalog::setDelay);
         schema(pg).onSuccess(v -> {
             log.line("schema ready in database " + pg.options().database());
-            Env.listen(server, 8081, log, () -> { }); // pg connections close with the loops
+            // PostgreSQL connections close with the loops (see Env.listen on how long that takes).
+            Env.listen(server, 8081, log, () -> { });
         }).onFailure(e -> {
             log.line("cannot prepare the products table in database " + pg.options().database() + ": " + e.getMessage());
             log.flush();
