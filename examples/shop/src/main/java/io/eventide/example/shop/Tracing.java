@@ -27,6 +27,8 @@ final class Tracing {
     static final String SPAN = "shop.span";
     /** Request attribute: the caller's span id, or "-". */
     static final String PARENT = "shop.parent";
+    /** Request attribute: the received tracestate, kept only with a valid traceparent. */
+    static final String STATE = "shop.tracestate";
     /** Request attribute: a note for the log line (fallback, breaker state...). */
     static final String NOTE = "shop.note";
     /** The W3C Trace Context Level 2 response header naming the server's span. */
@@ -44,6 +46,9 @@ final class Tracing {
             TraceContext parent = TraceContext.parse(req.header(TraceContext.TRACEPARENT));
             TraceContext span = parent == null ? TraceContext.root() : parent.child();
             req.attribute(SPAN, span).attribute(PARENT, parent == null ? "-" : parent.spanId());
+            if (parent != null) { // a tracestate without a valid traceparent is dropped (W3C 3.3)
+                req.attribute(STATE, req.header(TraceContext.TRACESTATE));
+            }
             res.header(TRACERESPONSE, span.traceparent());
         });
         server.onResponseDone((req, res, completed) -> {
@@ -77,7 +82,7 @@ final class Tracing {
     /** Passes the hop's context on an HTTP call: this span becomes the callee's parent. */
     static ClientRequest propagate(ClientRequest call, HttpRequest req) {
         call.header(TraceContext.TRACEPARENT, span(req).traceparent());
-        String state = req.header(TraceContext.TRACESTATE);
+        String state = req.attribute(STATE);
         if (state != null) {
             call.header(TraceContext.TRACESTATE, state);
         }
@@ -87,7 +92,7 @@ final class Tracing {
     /** Passes the hop's context in a bus message's headers. */
     static Message propagate(Message m, HttpRequest req) {
         Message out = m.header(TraceContext.TRACEPARENT, span(req).traceparent());
-        String state = req.header(TraceContext.TRACESTATE);
+        String state = req.attribute(STATE);
         return state == null ? out : out.header(TraceContext.TRACESTATE, state);
     }
 
