@@ -70,6 +70,8 @@ public final class EventLoop implements Executor {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile int state = RUNNING;
     private long closeDeadline;
+    /** Whether the client connections left at a graceful close were asked to finish. */
+    private boolean clientsAsked;
     // Written by the loop thread as it terminates; read after terminationFuture() completed.
     private volatile int abandonedChannels;
 
@@ -569,6 +571,15 @@ public final class EventLoop implements Executor {
     // ------------------------------------------------------------------------------------------
     // Graceful close: see LoopGroup.close for the whole procedure.
 
+    private boolean onlyClientsLeft() {
+        for (SelectionKey k : poller.keys()) {
+            if (k.isValid() && !(k.attachment() instanceof IoHandler h && h.isClient())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void beginClose(long deadlineNanos) {
         execute(() -> {
             if (state != RUNNING) {
@@ -585,6 +596,16 @@ public final class EventLoop implements Executor {
     private boolean closingDone() {
         if (poller.keys().isEmpty() && tasks.isEmpty() && microtasks.isEmpty()) {
             return true;
+        }
+        if (!clientsAsked && onlyClientsLeft()) {
+            // Servers have drained: nothing will use the pools' connections any more. Ask them to
+            // finish (a database pool says goodbye) instead of waiting out the deadline.
+            clientsAsked = true;
+            for (SelectionKey k : poller.keys().toArray(new SelectionKey[0])) {
+                if (k.attachment() instanceof IoHandler h && k.isValid()) {
+                    runGuarded(h, h::othersFinished);
+                }
+            }
         }
         // The close deadline is wall time for people waiting on close, never the (maybe manual) clock.
         if (System.nanoTime() - closeDeadline >= 0) {

@@ -45,7 +45,8 @@ final class Handlers implements Wire.Events {
         callback(() -> next.attached(conn));
     }
 
-    void shutdown() {
+    @Override
+    public void shutdown() {
         if (onShutdown != null) {
             callback(onShutdown);
         } else {

@@ -52,6 +52,9 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         /** The socket is closed; called once. */
         void closed(Throwable cause);
 
+        /** A graceful close has only client connections left: finish, as if asked to shut down. */
+        void shutdown();
+
         String name();
     }
 
@@ -74,6 +77,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     private boolean closed;
     private boolean held;
     private TlsLayer tls;
+    private boolean client;
     private final ByteBuffer[] one = new ByteBuffer[1];
 
     Wire(EventLoop loop, SocketChannel channel, TcpOptions options, IdleTimer idle, Events events) {
@@ -91,6 +95,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     }
 
     void adopt(SelectionKey k, int ops) {
+        client = true; // adopted from a connector: a client's connection
         key = k;
         interest = ops;
         k.attach(this);
@@ -98,6 +103,18 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     }
 
     /** Puts TLS in front of the socket and starts the handshake. Right after open/adopt. */
+    @Override
+    public boolean isClient() {
+        return client;
+    }
+
+    @Override
+    public void othersFinished() {
+        if (!closed) {
+            events.shutdown();
+        }
+    }
+
     void startTls(SSLEngine engine, Duration timeout, TlsCounters counters, String host, Consumer<TlsInfo> ready) {
         tls = new TlsLayer(this, channel, engine, timeout, counters, host, ready);
         tls.begin();

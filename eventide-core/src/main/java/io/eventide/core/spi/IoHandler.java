@@ -27,6 +27,22 @@ public interface IoHandler {
     void forceClose();
 
     /**
+     * @return whether this is a client's connection: at a graceful close nobody asks it to finish
+     *     until only such connections are left ({@link #othersFinished})
+     */
+    default boolean isClient() {
+        return false;
+    }
+
+    /**
+     * A graceful close has drained everything but client connections (servers' connections are
+     * gone, nothing will send requests over these any more): finish now, as a server's connection
+     * does when asked, instead of being forced closed at the deadline. Called at most once.
+     */
+    default void othersFinished() {
+    }
+
+    /**
      * Name shown by the watchdog when this handler holds the loop too long.
      *
      * @return a short human-readable name, e.g. {@code "tcp-connection#42 (EchoServer)"}

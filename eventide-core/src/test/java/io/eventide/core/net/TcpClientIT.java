@@ -57,6 +57,28 @@ class TcpClientIT {
     }
 
     @Test
+    void aGracefulCloseAsksClientConnectionsToFinishOnceNothingElseIsLeft() throws Exception {
+        // A peer outside the group: nothing in the group would ever close this connection. Before,
+        // the loop waited out the whole grace period and then forced it closed, so a database pool's
+        // idle connections held every graceful stop for its full grace period.
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Boolean> asked = new CompletableFuture<>();
+            CompletableFuture<Throwable> closed = new CompletableFuture<>();
+            Connection c = connectOnLoop("127.0.0.1", peer.getLocalPort()).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            try (java.net.Socket accepted = peer.accept()) {
+                loop.execute(() -> c.onShutdown(() -> {
+                    asked.complete(true);
+                    c.close();
+                }).onClose(closed::complete));
+                group.close(Duration.ofSeconds(WAIT_SECONDS * 2)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+                assertThat(asked).isCompletedWithValue(true);
+                assertThat(closed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull(); // a clean close, not forced
+                assertThat(accepted.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void aPortOutOfRangeIsRefusedOnTheCallersThread() {
         assertThatThrownBy(() -> TcpClient.connect(loop, "127.0.0.1", 70_000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("70000");
