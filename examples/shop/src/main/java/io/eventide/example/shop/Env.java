@@ -68,9 +68,8 @@ final class Env {
             // Exit hook (SIGTERM, Ctrl-C): no loop runs this thread, so it may wait. Eventide's own
             // hook closes the loop group at the same time: servers stop accepting and drain. Here the
             // broker clients stop first (no new message mid-drain), then this waits for the group
-            // and flushes the log. Idle PostgreSQL connections are not asked to finish by a group
-            // close (only server connections are), so a service holding some stops when the
-            // group's deadline closes them: eventide.core.shutdown-grace-ms, 10 s by default.
+            // and flushes the log. Once the server has drained, the group asks the PostgreSQL
+            // connections to finish (they say Terminate), so the stop does not wait for a deadline.
             log.line("stopping: draining in-flight requests");
             try {
                 onStop.run();
