@@ -72,7 +72,8 @@ record Services(Transport transport, String brokerKind, PgClient pg, String pgNa
             pgName = "off (demo.pg=off)";
         } else {
             PgOptions o = (pgSetting.isEmpty() ? PgOptions.fromEnv() : PgOptions.fromUri(pgSetting))
-                    .applicationName("eventide-demo").connectTimeout(Duration.ofSeconds(2)).maxSize(2);
+                    .applicationName("eventide-demo").connectTimeout(Duration.ofSeconds(2)).maxSize(2)
+                    .onNotice(n -> { }); // the only notices: "already exists, skipping" from every start after the first
             pgName = "postgresql://" + o.host() + ":" + o.port() + "/" + o.database();
             if (!reachable(o.host(), o.port())) {
                 pgName = "none answers at " + o.host() + ":" + o.port();

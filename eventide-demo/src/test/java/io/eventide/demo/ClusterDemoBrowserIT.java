@@ -10,13 +10,6 @@ import io.eventide.cluster.Cluster;
 import io.eventide.core.LoopGroup;
 import io.eventide.pg.PgClient;
 import io.eventide.pg.PgOptions;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,17 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code target/screenshots}. Without a broker or PostgreSQL it fails and says which to start.
  */
 class ClusterDemoBrowserIT {
-    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    private static final String CP = System.getProperty("java.class.path");
-
     @Test
     @Timeout(300)
     void theClusterDemoWorksInARealBrowser(@TempDir Path dir) throws Exception {
-        boolean rabbit = listening(5672);
-        boolean nats = listening(4222);
+        boolean rabbit = DemoCluster.listening(5672);
+        boolean nats = DemoCluster.listening(4222);
         assertThat(rabbit || nats).as("the cluster demo's browser test needs a broker: RabbitMQ on 127.0.0.1:5672"
                 + " (rabbitmq-server -detached) or NATS on 127.0.0.1:4222 (nats-server -js); neither answers").isTrue();
-        assertThat(listening(5432)).as("the cluster demo's browser test needs PostgreSQL on 127.0.0.1:5432 (user postgres,"
+        assertThat(DemoCluster.listening(5432)).as("the cluster demo's browser test needs PostgreSQL on 127.0.0.1:5432 (user postgres,"
                 + " trust on loopback) for the chat history; it does not answer").isTrue();
         String broker = rabbit ? "rabbitmq" : "nats";
         String namespace = "eventide-test-demo-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,7 +49,7 @@ class ClusterDemoBrowserIT {
         admin.query("CREATE DATABASE " + database).join(Duration.ofSeconds(30));
         Path shots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(shots);
-        Supervisor cluster = Supervisor.start(dir, List.of("-Ddemo.namespace=" + namespace,
+        DemoCluster cluster = DemoCluster.start(dir, List.of("-Ddemo.namespace=" + namespace,
                 "-Ddemo.pg=postgresql://postgres@127.0.0.1:5432/" + database));
         try {
             cluster.awaitReady(2);
@@ -130,74 +119,4 @@ class ClusterDemoBrowserIT {
         }
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The supervisor as a real process, as {@code ./eventide demo --cluster} starts it, on a free port. */
-    private static final class Supervisor {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final Process process;
-        final int port;
-        private int readySeen;
-
-        private Supervisor(Process process, int port) {
-            this.process = process;
-            this.port = port;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l = r.readLine(); l != null; l = r.readLine()) {
-                        lines.add(l);
-                        System.out.println("[cluster] " + l);
-                    }
-                } catch (IOException e) {
-                    lines.add("(output closed: " + e + ")");
-                }
-            });
-        }
-
-        static Supervisor start(Path dir, List<String> workerOptions) throws IOException {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx64m", "-cp", CP, Cluster.class.getName(), "start",
-                    "--name=demo-it-" + port, "--run-dir=" + dir.resolve("run"), "--log-dir=" + dir.resolve("logs"), "-n", "2",
-                    "--", JAVA, "-XX:+UseParallelGC", "-Deventide.config.port=" + port, "-Deventide.config.host=127.0.0.1"));
-            cmd.addAll(workerOptions);
-            cmd.addAll(List.of("-cp", CP, Demo.class.getName(), "--cluster"));
-            return new Supervisor(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
-        }
-
-        /** Waits (at most 120 s) until {@code n} more workers said they are ready. */
-        void awaitReady(int n) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (count() < readySeen + n) {
-                assertThat(System.nanoTime() < deadline && process.isAlive())
-                        .as("%d workers ready within 120 s; output:%n%s", n, String.join("\n", lines)).isTrue();
-                TimeUnit.MILLISECONDS.sleep(100); // blocking-ok: polling another process's output, bounded
-            }
-            readySeen += n;
-        }
-
-        private long count() {
-            return lines.stream().filter(l -> l.startsWith("eventide cluster: worker ") && l.contains(") ready on port")).count();
-        }
-
-        int stop() throws InterruptedException {
-            List<ProcessHandle> workers = process.toHandle().descendants().toList();
-            process.toHandle().destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                workers.forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                return -1;
-            }
-            return process.exitValue();
-        }
-    }
 }
