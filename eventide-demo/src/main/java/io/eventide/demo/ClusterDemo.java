@@ -85,8 +85,9 @@ public final class ClusterDemo {
             bus.closeAsync().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join(); // blocking-ok: exit hook
         }, "eventide-demo-close"));
         host.startOrExit();
-        System.out.println("eventide: demo worker " + host.clusterWorker() + " ready at http://" + host.config().host() + ":"
-                + host.port() + "/ (broker: " + services.broker() + "; chat history: "
+        // Printed before this worker joins the shared port: it does once its relays are bound.
+        System.out.println("eventide: demo worker " + host.clusterWorker() + " starting for http://" + host.config().host()
+                + ":" + host.config().port() + "/ (broker: " + services.broker() + "; chat history: "
                 + (services.pg() != null ? services.pgName() : "memory, PostgreSQL " + services.pgName()) + ")");
     }
 
@@ -157,6 +158,11 @@ public final class ClusterDemo {
                     + " listens on 127.0.0.1, for requests from 127.0.0.1\"}");
             return;
         }
+        if (!sameLocalOrigin(req)) {
+            res.status(403).contentType("application/json").end("{\"error\":\"the kill button answers only the demo's own"
+                    + " page, at a loopback address\"}");
+            return;
+        }
         String target = Optional.ofNullable(req.queryParam("worker")).orElse(worker);
         if (!target.matches("[0-9]{1,4}")) {
             res.status(400).contentType("application/json").end("{\"error\":\"worker must be a worker number\"}");
@@ -178,6 +184,21 @@ public final class ClusterDemo {
                         + ",\"by\":" + JsonText.quote(worker) + "}");
             }
         });
+    }
+
+    /**
+     * A page on another site open in the same browser could post here too (the request does come
+     * from 127.0.0.1), and a name of its own resolving to 127.0.0.1 (DNS rebinding) could make it
+     * same-origin. So: the Host must be a loopback name or address, and a browser's Origin, when
+     * sent, must be this very host.
+     */
+    private static boolean sameLocalOrigin(HttpRequest req) {
+        String host = req.header("host");
+        if (host == null || !host.matches("(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?")) {
+            return false;
+        }
+        String origin = req.header("origin");
+        return origin == null || origin.equals("http://" + host);
     }
 
     /** @return the pid sent SIGKILL, or -1 when this worker's supervisor has no child for that slot */

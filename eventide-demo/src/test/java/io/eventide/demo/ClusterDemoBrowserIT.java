@@ -10,6 +10,9 @@ import io.eventide.cluster.Cluster;
 import io.eventide.core.LoopGroup;
 import io.eventide.pg.PgClient;
 import io.eventide.pg.PgOptions;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +44,9 @@ class ClusterDemoBrowserIT {
                 + " (rabbitmq-server -detached) or NATS on 127.0.0.1:4222 (nats-server -js); neither answers").isTrue();
         assertThat(DemoCluster.listening(5432)).as("the cluster demo's browser test needs PostgreSQL on 127.0.0.1:5432 (user postgres,"
                 + " trust on loopback) for the chat history; it does not answer").isTrue();
-        String broker = rabbit ? "rabbitmq" : "nats";
+        // The demo picks the broker itself (RabbitMQ first); -Ddemo.it.broker=nats makes it take NATS.
+        String forced = System.getProperty("demo.it.broker", "");
+        String broker = !forced.isEmpty() ? forced : rabbit ? "rabbitmq" : "nats";
         String namespace = "eventide-test-demo-" + UUID.randomUUID().toString().substring(0, 8);
         String database = namespace.replace('-', '_');
         LoopGroup group = LoopGroup.create(1);
@@ -50,7 +55,7 @@ class ClusterDemoBrowserIT {
         Path shots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(shots);
         DemoCluster cluster = DemoCluster.start(dir, List.of("-Ddemo.namespace=" + namespace,
-                "-Ddemo.pg=postgresql://postgres@127.0.0.1:5432/" + database));
+                "-Ddemo.pg=postgresql://postgres@127.0.0.1:5432/" + database, "-Ddemo.broker=" + (forced.isEmpty() ? "auto" : forced)));
         try {
             cluster.awaitReady(2);
             assertThat(cluster.lines).as("each worker says what it found")
@@ -59,6 +64,11 @@ class ClusterDemoBrowserIT {
             BrowserTools.runE2e("cluster.e2e.js", "http://127.0.0.1:" + cluster.port + "/", shots,
                     Map.of("E2E_BROKER", broker, "E2E_PG", "1"), "[e2e-cluster] ");
             assertThat(shots.resolve("demo-cluster.png")).exists();
+            // Another site's page in the same browser, or a rebound name, cannot use the kill button.
+            assertThat(rawPost(cluster.port, "127.0.0.1:" + cluster.port, "http://evil.example"))
+                    .startsWith("HTTP/1.1 403").contains("only the demo's own page");
+            assertThat(rawPost(cluster.port, "evil.example:" + cluster.port, "http://evil.example:" + cluster.port))
+                    .startsWith("HTTP/1.1 403");
             assertThat(cluster.lines).as("the supervisor restarted the killed worker")
                     .anyMatch(l -> l.startsWith("eventide cluster: worker ") && l.contains("exited with status"));
             // The history is in the database, as the page said.
@@ -77,6 +87,16 @@ class ClusterDemoBrowserIT {
             admin.query("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)").join(Duration.ofSeconds(30));
             admin.close().join(Duration.ofSeconds(10));
             group.close(Duration.ofSeconds(5)).join();
+        }
+    }
+
+    /** @return the raw answer to {@code POST /demo/kill?worker=1} with these Host and Origin headers */
+    private static String rawPost(int port, String host, String origin) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /demo/kill?worker=1 HTTP/1.1\r\nhost: " + host + "\r\norigin: " + origin
+                    + "\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
