@@ -196,7 +196,8 @@ final class ClusterChat {
         if (room == null || json == null) {
             return;
         }
-        if (services.pg() == null) {
+        // Rooms come from every worker over the broker: remember a bounded number of them.
+        if (services.pg() == null && (memory.containsKey(room) || memory.size() < 4 * MAX_ROOMS)) {
             ArrayDeque<String> h = memory.computeIfAbsent(room, r -> new ArrayDeque<>());
             synchronized (h) {
                 h.addLast(json);
