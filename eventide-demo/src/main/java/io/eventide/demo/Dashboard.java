@@ -9,6 +9,8 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The live dashboard's data: every loop measures its own lateness with a 25 ms probe timer (the
@@ -24,6 +26,8 @@ public final class Dashboard {
     private static final int STACK_FRAMES = 12;
     private final Host host;
     private final LocalTopic<String> topic = LocalTopic.create("demo-metrics");
+    private final Supplier<String> extra;
+    private final Consumer<String> out;
     private final AtomicLongArray worstLag;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private long lastResponses;
@@ -31,7 +35,21 @@ public final class Dashboard {
 
     /** @param host the host whose metrics are shown */
     public Dashboard(Host host) {
+        this(host, () -> "", null);
+    }
+
+    /**
+     * For {@code --cluster}: each snapshot starts with {@code extra}'s fields (which worker, its jobs,
+     * its rooms) and goes to {@code out} (the bus, which brings every worker's to every page).
+     *
+     * @param host the host whose metrics are shown
+     * @param extra JSON fields ending with a comma, read on loop 0 at each publish
+     * @param out where snapshots go; null for this dashboard's own {@link #topic()}
+     */
+    Dashboard(Host host, Supplier<String> extra, Consumer<String> out) {
         this.host = host;
+        this.extra = extra;
+        this.out = out == null ? topic::publish : out;
         int n = host.group().size();
         this.worstLag = new AtomicLongArray(n);
         for (int i = 0; i < n; i++) {
@@ -73,7 +91,7 @@ public final class Dashboard {
         }
         BlockedLoopReport r = host.lastBlocked();
         String watchdog = r == null ? "null" : watchdogJson(r);
-        topic.publish("{\"t\":" + System.currentTimeMillis() + ",\"rps\":" + fmt(rps) + ",\"lagMs\":" + lag + "]"
+        out.accept("{" + extra.get() + "\"t\":" + System.currentTimeMillis() + ",\"rps\":" + fmt(rps) + ",\"lagMs\":" + lag + "]"
                 + ",\"busy\":" + busy + "],\"connections\":" + host.http().connections()
                 + ",\"heapMb\":" + fmt(memory.getHeapMemoryUsage().getUsed() / 1048576.0)
                 + ",\"watchdogReports\":" + host.group().watchdogReports() + ",\"watchdog\":" + watchdog

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * it) and on a worker (lag stays flat). Binds 127.0.0.1:8080 unless {@code PORT}/{@code HOST} say
  * otherwise; nothing else to install. With {@code --tls} it serves HTTPS (and the chat over
  * {@code wss://}) with a self-signed certificate made at startup ({@link SelfSigned}), unless
- * {@code tls.cert}/{@code tls.key} name real ones.
+ * {@code tls.cert}/{@code tls.key} name real ones. With {@code --cluster} it is one worker of
+ * {@code ./eventide demo --cluster} instead ({@link ClusterDemo}).
  *
  * <p><b>Threading:</b> {@link #main} and {@link #install} run on the main thread at startup; the
  * routes run on the loops.
@@ -32,10 +33,15 @@ public final class Demo {
     }
 
     /**
-     * @param args {@code --tls} for HTTPS with a self-signed certificate
+     * @param args {@code --tls} for HTTPS with a self-signed certificate; {@code --cluster} for a
+     *     worker of {@code ./eventide demo --cluster} ({@link ClusterDemo})
      * @throws IOException if the upload directory cannot be created
      */
     public static void main(String[] args) throws IOException {
+        if (java.util.List.of(args).contains("--cluster")) {
+            ClusterDemo.main(args);
+            return;
+        }
         // The demo's own defaults: local only, and admission control loose enough that its "block the
         // loop" button shows the stall instead of shedding the page's requests. Env/file/flags win.
         Host host = Host.createOrExit(Map.of("host", "127.0.0.1", "admission.max-lag-ms", "5000"));
@@ -86,6 +92,11 @@ public final class Demo {
             res.contentType("application/json").end(b.append(']').toString());
         });
         app.get("/demo/hello", (req, res) -> res.contentType("text/plain").end("hello"));
+        cpuRoutes(app);
+    }
+
+    /** The block-vs-offload routes: the same CPU job on the request's loop, or on a worker. */
+    static void cpuRoutes(HttpServer app) {
         app.post("/demo/block", (req, res) -> {
             long ms = clamp(req.queryParam("ms"));
             long t0 = System.nanoTime();
@@ -134,7 +145,7 @@ public final class Demo {
         }
     }
 
-    private static byte[] resource(String name) {
+    static byte[] resource(String name) {
         try (InputStream in = Demo.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("demo resource missing: " + name);

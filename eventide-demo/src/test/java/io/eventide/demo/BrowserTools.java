@@ -73,7 +73,20 @@ final class BrowserTools {
      * @param prefix marks the echoed lines
      */
     static void runDemoE2e(String base, Path shots, java.util.Map<String, String> env, String prefix) throws Exception {
-        Path script = Path.of("src", "test", "e2e", "demo.e2e.js").toAbsolutePath();
+        runE2e("demo.e2e.js", base, shots, env, prefix);
+    }
+
+    /**
+     * Runs {@code src/test/e2e/<script>} against {@code base}, as {@link #runDemoE2e} does.
+     *
+     * @param script0 the script's file name
+     * @param base the demo's URL
+     * @param shots where screenshots go
+     * @param env extra environment for the script
+     * @param prefix marks the echoed lines
+     */
+    static void runE2e(String script0, String base, Path shots, java.util.Map<String, String> env, String prefix) throws Exception {
+        Path script = Path.of("src", "test", "e2e", script0).toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("node", script.toString(), base, shots.toString()).redirectErrorStream(true);
         pb.environment().put("NODE_PATH", playwright().toString());
         pb.environment().put("CHROMIUM", chromium().toString());
