@@ -29,7 +29,7 @@ final class Jobs {
         this.queue = WorkQueue.create(bus, services.address("jobs"), MAX_BACKLOG, Duration.ofSeconds(1));
         JobRoutes.mount(app, "/demo/jobs", queue);
         queue.work(loop, CREDIT, job -> loop.offload(() -> {
-            Thread.sleep(JOB_MS); // the "work": blocking, so on a worker thread, never on the loop
+            Thread.sleep(JOB_MS); // blocking-ok: the "work" of a job, run on a worker thread, never on the loop
             return done.incrementAndGet();
         }));
     }
