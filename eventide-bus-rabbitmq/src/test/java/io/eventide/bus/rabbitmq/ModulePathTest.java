@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ModulePathTest {
     @Test
     void testsRunInsideTheNamedModule() {
-        assertThat(getClass().getModule().getName()).as("module of the test classes").isEqualTo("io.eventide.bus.rabbitmq");
+        assertThat(getClass().getModule().getName()).as("module of the test classes")
+                .isEqualTo("io.eventide.bus.rabbitmq");
         assertThat(getClass().getModule()).isSameAs(RabbitTransport.class.getModule());
     }
 
