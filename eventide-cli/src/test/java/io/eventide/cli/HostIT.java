@@ -6,6 +6,7 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.Promise;
 import io.eventide.core.fs.FilePool;
 import io.eventide.core.fs.FileSystem;
+import io.eventide.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
@@ -244,8 +245,7 @@ class HostIT {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(classes = {DrainApp.class, ListeningDrainApp.class})
     void sigtermDuringActiveRequestsLosesNoneAndExitsZero(Class<?> app) throws Exception {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), app.getName());
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), app.getName());
         pb.environment().put("PORT", "0");
         pb.environment().put("HOST", "127.0.0.1");
         pb.environment().put("EVENTIDE_LOOPS", "2");

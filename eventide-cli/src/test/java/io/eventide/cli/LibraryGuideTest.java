@@ -2,6 +2,7 @@ package io.eventide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class LibraryGuideTest {
         assertThat(javac).as("the JDK's javac").isExecutable();
         Path log = dir.resolve("javac.log");
         Process p = new ProcessBuilder(javac.toString(), "--release", "21", "-Xlint:all", "-Werror",
-                "-cp", System.getProperty("java.class.path"), "-d", dir.resolve("classes").toString(), src.toString())
+                "-cp", ChildJvm.classPath(), "-d", dir.resolve("classes").toString(), src.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("docs/library.md's App.java compiles:%n%s", Files.readString(log, StandardCharsets.UTF_8))

@@ -2,6 +2,7 @@ package io.eventide.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,8 +24,7 @@ class StartupFailureIT {
     }
 
     private static Outcome run(Map<String, String> env) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HostedApp.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), HostedApp.class.getName())
                 .redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("EVENTIDE_") || k.equals("PORT") || k.equals("HOST"));
         pb.environment().putAll(env);

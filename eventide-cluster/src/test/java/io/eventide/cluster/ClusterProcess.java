@@ -2,6 +2,7 @@ package io.eventide.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,9 @@ import java.util.regex.Pattern;
  * with its run and log directories under a test's temporary directory. Every wait is bounded.
  */
 final class ClusterProcess implements AutoCloseable {
-    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    static final String CP = System.getProperty("java.class.path");
+    static final String JAVA = ChildJvm.java();
+    /** The workers' class path: the module path's entries too, where the tests run (issue 18). */
+    static final String CP = ChildJvm.classPath();
 
     final String name;
     final Path runBase;

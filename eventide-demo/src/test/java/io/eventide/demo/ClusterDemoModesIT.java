@@ -3,6 +3,7 @@ package io.eventide.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventide.core.LoopGroup;
+import io.eventide.core.testing.ChildJvm;
 import io.eventide.pg.PgClient;
 import io.eventide.pg.PgOptions;
 import java.net.URI;
@@ -108,8 +109,7 @@ class ClusterDemoModesIT {
     @Test
     @Timeout(60)
     void outsideASupervisorClusterModeSaysHowToStartIt() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Demo.class.getName(), "--cluster")
+        Process p = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), Demo.class.getName(), "--cluster")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

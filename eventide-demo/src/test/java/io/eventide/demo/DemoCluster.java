@@ -3,6 +3,7 @@ package io.eventide.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventide.cluster.Cluster;
+import io.eventide.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * directory. Every wait is bounded.
  */
 final class DemoCluster implements AutoCloseable {
-    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    private static final String CP = System.getProperty("java.class.path");
+    private static final String JAVA = ChildJvm.java();
+    private static final String CP = ChildJvm.classPath();
 
     final List<String> lines = new CopyOnWriteArrayList<>();
     final Process process;

@@ -2,6 +2,7 @@ package io.eventide.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -26,8 +27,7 @@ class DemoProcessIT {
     @Test
     @Timeout(120)
     void uploadedFilesAreDeletedWhenTheDemoExits() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.eventide.demo.Demo")
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), "io.eventide.demo.Demo")
                 .redirectErrorStream(true);
         pb.environment().put("PORT", "0");
         pb.environment().put("HOST", "127.0.0.1");

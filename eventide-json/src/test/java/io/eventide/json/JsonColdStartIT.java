@@ -2,6 +2,7 @@ package io.eventide.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,7 @@ import org.junit.jupiter.api.Test;
 class JsonColdStartIT {
     @Test
     void theFirstJsonRequestDoesNotBlockTheLoopInJackson() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ColdJsonApp.class.getName())
+        Process p = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), ColdJsonApp.class.getName())
                 .redirectErrorStream(true).start();
         try {
             boolean exited = p.waitFor(60, TimeUnit.SECONDS);

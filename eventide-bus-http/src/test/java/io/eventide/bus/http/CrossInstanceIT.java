@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventide.bus.rabbitmq.RabbitOptions;
 import io.eventide.bus.rabbitmq.RabbitTransport;
 import io.eventide.bus.testing.BusTesting;
+import io.eventide.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -40,8 +41,7 @@ class CrossInstanceIT {
     }
 
     private int start(String address) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TopicApp.class.getName(), address)
+        Process p = new ProcessBuilder(ChildJvm.java(), "-cp", ChildJvm.classPath(), TopicApp.class.getName(), address)
                 .redirectError(new File("target/cross-instance-" + processes.size() + ".err")).start();
         processes.add(p);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventide.bus.Bus;
 import io.eventide.bus.Message;
 import io.eventide.core.EventLoop;
+import io.eventide.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -59,8 +60,8 @@ public final class Chaos {
     public Chaos(String name, Class<?> consumerMain, List<String> extraArgs) throws IOException {
         this.name = name;
         this.dir = Files.createTempDirectory("eventide-chaos-" + name);
-        this.consumerCommand = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), consumerMain.getName()));
+        this.consumerCommand = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx256m", "-cp", ChildJvm.classPath(),
+                consumerMain.getName()));
         this.consumerCommand.addAll(extraArgs);
     }
 

@@ -1,6 +1,7 @@
 package io.eventide.core.testing;
 
 import io.eventide.core.BufferPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -17,7 +18,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>The counter is process-wide, so the check needs no access to the loops a test made; a loop
  * the test never closes is not checked (it leaks no buffer until it terminates). Modules switch
  * it on with JUnit's extension autodetection: {@code junit-platform.properties} and a line in
- * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} of their test resources.
+ * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} of their test resources, and
+ * a test asserting {@link #isChecking()} keeps that switch from silently going off (a services
+ * file is ignored, for instance, when the class it names sits in a named module).
+ *
+ * <p>There is no opt-out: a buffer still out when its loop terminates is a leak whatever the test
+ * meant, so a test that holds buffers across tests keeps its loops open until it releases them.
  *
  * <p><b>Threading:</b> JUnit's callbacks, on the test thread; the counter is atomic.
  */
@@ -26,6 +32,8 @@ public final class BufferLeakCheck implements BeforeAllCallback, AfterAllCallbac
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(BufferLeakCheck.class);
     /** Leaks already reported as a failure, so that an enclosing check does not report them again. */
     private static final AtomicLong REPORTED = new AtomicLong();
+    /** Tests between their beforeEach and afterEach callbacks, for {@link #isChecking()}. */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
 
     /** Instantiated by JUnit's extension autodetection. */
     public BufferLeakCheck() {
@@ -39,11 +47,23 @@ public final class BufferLeakCheck implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeEach(ExtensionContext context) {
         context.getStore(NS).put("test", mark());
+        RUNNING.incrementAndGet();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
+        RUNNING.decrementAndGet();
         check(context.getStore(NS).get("test", long[].class), "this test");
+    }
+
+    /**
+     * Whether a test is running under this check now: called from a test method, true when the
+     * module switched the check on.
+     *
+     * @return true between a test's {@code beforeEach} and {@code afterEach} callbacks
+     */
+    public static boolean isChecking() {
+        return RUNNING.get() > 0;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.eventide.lab.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import io.eventide.lab.Lab;
 import io.eventide.lab.LabOptions;
 import io.eventide.lab.report.Cell;
@@ -58,9 +59,8 @@ class BlockingWorkloadIT {
     }
 
     private Environment env() throws Exception {
-        return new Environment(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), Files.createDirectories(dir.resolve("scratch")), false, "0", "0",
-                null, null, List.of());
+        return new Environment(Path.of(ChildJvm.java()), ChildJvm.classPath(),
+                Files.createDirectories(dir.resolve("scratch")), false, "0", "0", null, null, List.of());
     }
 
     @Test

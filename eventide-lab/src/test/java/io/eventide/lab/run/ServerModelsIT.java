@@ -2,6 +2,7 @@ package io.eventide.lab.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventide.core.testing.ChildJvm;
 import io.eventide.lab.servers.EventideServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,9 +33,8 @@ class ServerModelsIT {
     @MethodSource("models")
     void servesTheStandardWorkload(ServerModel model) throws Exception {
         Path scratch = Files.createTempDirectory("lab-it-");
-        Environment env = new Environment(Path.of(System.getProperty("java.home"), "bin", "java"),
-                System.getProperty("java.class.path"), scratch, false, "0", "0", Environment.which("node"), null,
-                List.of());
+        Environment env = new Environment(Path.of(ChildJvm.java()), ChildJvm.classPath(), scratch, false, "0", "0",
+                Environment.which("node"), null, List.of());
         try (ServerProcess s = ServerProcess.start(model, Ports.next(), env)) {
             s.awaitReady(Duration.ofSeconds(60));
             String base = "http://127.0.0.1:" + s.port();

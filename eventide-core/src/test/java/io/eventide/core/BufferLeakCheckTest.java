@@ -1,11 +1,9 @@
-package io.eventide.core.testing;
+package io.eventide.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.eventide.core.BufferPool;
-import io.eventide.core.LoopGroup;
-import io.eventide.core.LoopOptions;
+import io.eventide.core.testing.BufferLeakCheck;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
