@@ -31,11 +31,17 @@ class UnhandledRejectionTest {
         group.close(Duration.ofSeconds(2)).join();
     }
 
-    /** Runs {@code body} on the loop, then waits until a later task ran: rejections are reported by then. */
+    /**
+     * Runs {@code body} on the loop, then waits until an immediate queued after it, and a task after
+     * that, ran: an immediate {@code body} queued has run by then, and the rejections it caused were
+     * reported (right after its callback). Tasks alone are no barrier: a task queued from this
+     * thread while the loop still drains its task queue runs in the same pass, before the
+     * immediates, which made onSuccessAloneOnALaterRejectionIsReported flaky.
+     */
     private void onLoop(Runnable body) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(body);
-        loop.execute(() -> loop.execute(() -> done.complete(null)));
+        loop.execute(() -> loop.setImmediate(() -> loop.execute(() -> done.complete(null))));
         done.join();
     }
 
