@@ -163,7 +163,11 @@ public final class HttpRequest {
         return x.loop();
     }
 
-    /** @return {@link System#nanoTime()} when the request head was complete and dispatched */
+    /**
+     * @return {@link System#nanoTime()} when the read that completed this request's head began to be
+     *     processed (requests pipelined in one read share it, so a later one's latency includes the
+     *     earlier ones' handling)
+     */
     public long startNanos() {
         return x.startNanos();
     }

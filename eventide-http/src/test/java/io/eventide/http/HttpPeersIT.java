@@ -79,6 +79,11 @@ class HttpPeersIT {
         assertThat(r.body()).isEqualTo("Hello, World!");
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain");
         assertThat(r.headers().firstValue("Date")).isPresent();
+        // The Date is read from the wall clock once a second per loop (ServerLoop.writeDate), not per
+        // response: it must still be a valid IMF-fixdate of about now (bounds generous: not a timing check).
+        java.time.Instant date = java.time.ZonedDateTime.parse(r.headers().firstValue("Date").orElseThrow(),
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        assertThat(date).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(1));
         assertThat(r.headers().firstValue("X-Before")).hasValue("1");
         assertThat(get(client, "/users/7/posts/hello%20world").body()).isEqualTo("7/hello world");
         assertThat(get(client, "/files/a/b/c.txt").body()).isEqualTo("rest=a/b/c.txt");

@@ -66,6 +66,8 @@ final class Http1ServerConnection {
     boolean shuttingDown;
     boolean continueSent;
     boolean discarding;
+    /** Last System.nanoTime() read: when a read's processing began (its requests share it), when a response ended. */
+    long clock;
     private boolean released;
     long discarded;
     private Timer linger;
@@ -207,7 +209,7 @@ final class Http1ServerConnection {
         x = null;
         decoder.reset();
         state = HEAD;
-        deadlines.idle(System.nanoTime());
+        deadlines.idle(clock); // just read: by the response that finished, or by the read in progress
         if (!processing) {
             in.kick();
         }

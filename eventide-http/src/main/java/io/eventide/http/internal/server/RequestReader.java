@@ -118,6 +118,7 @@ final class RequestReader {
     }
 
     private void process(ByteBuffer in) {
+        c.clock = System.nanoTime();
         c.processing = true;
         try {
             while (in.hasRemaining()) {
@@ -136,7 +137,7 @@ final class RequestReader {
     }
 
     private boolean readHead(ByteBuffer in) {
-        c.deadlines.head(System.nanoTime());
+        c.deadlines.head(c.clock);
         switch (c.decoder.decodeHead(in)) {
             case NEED_MORE:
                 return false;
@@ -155,7 +156,8 @@ final class RequestReader {
         c.discarding = false;
         c.closeAfterResponse = !head.keepAlive() || c.shuttingDown;
         c.state = head.hasBody() ? Http1ServerConnection.BODY : Http1ServerConnection.DONE_READING;
-        c.deadlines.handler(System.nanoTime());
+        c.deadlines.handler(c.clock);
+        c.x.startNanos = c.clock;
         c.engine.dispatch(c.x);
     }
 
@@ -164,7 +166,7 @@ final class RequestReader {
             if (!c.x.flowing || c.x.paused) {
                 return false;
             }
-            c.deadlines.body(System.nanoTime());
+            c.deadlines.body(c.clock);
         }
         switch (c.decoder.decodeBody(in)) {
             case DATA:
@@ -206,7 +208,7 @@ final class RequestReader {
     private void bodyEnd() {
         c.state = Http1ServerConnection.DONE_READING;
         if (!c.discarding) {
-            c.deadlines.handler(System.nanoTime());
+            c.deadlines.handler(c.clock);
         }
         if (c.discarding) {
             c.x.bodyEnded = true;

@@ -61,7 +61,7 @@ final class ResponseWriter {
     private void head(ByteBuffer out, Exchange x, long contentLength, boolean close) {
         Http1ResponseEncoder.writeStatusLine(out, x.status);
         out.put(serverLine);
-        sl.date.write(out, System.currentTimeMillis());
+        sl.writeDate(out);
         if (x.contentType != null) {
             Http1ResponseEncoder.writeHeader(out, HttpHeaders.CONTENT_TYPE, x.contentType);
         }
@@ -141,7 +141,7 @@ final class ResponseWriter {
         ByteBuffer out = room(256 + serverLine.length + body.length);
         Http1ResponseEncoder.writeStatusLine(out, status);
         out.put(serverLine);
-        sl.date.write(out, System.currentTimeMillis());
+        sl.writeDate(out);
         Http1ResponseEncoder.writeHeader(out, HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
         Http1ResponseEncoder.writeContentLength(out, body.length);
         out.put(CONN_CLOSE);

@@ -234,14 +234,16 @@ public final class ServerEngine {
     // ------------------------------------------------------------------------------------------
     // Called by connections (loop thread)
 
+    /** @param x an exchange whose {@code startNanos} its connection set */
     void dispatch(Exchange x) {
-        x.startNanos = System.nanoTime();
         dispatcher.dispatch(x);
     }
 
     void finished(Exchange x) {
         x.reported = true;
-        latency.record(System.nanoTime() - x.startNanos);
+        long now = System.nanoTime();
+        x.conn.clock = now;
+        latency.record(now - x.startNanos);
         int cls = x.status / 100;
         if (cls >= 1 && cls <= 5) {
             statusCounts.incrementAndGet(cls);

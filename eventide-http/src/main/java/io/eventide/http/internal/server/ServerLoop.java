@@ -5,6 +5,7 @@ import io.eventide.core.Timer;
 import io.eventide.core.net.Connection;
 import io.eventide.http.internal.codec.DateCache;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 
@@ -37,10 +38,27 @@ final class ServerLoop {
     private ResponseWriter outOwner;
     private Timer sweeper;
     private boolean shuttingDown;
+    /** The wall clock read for {@link #date}; valid until the next second begins (Node's utcDate). */
+    private long dateMillis;
+    private boolean dateValid;
 
     ServerLoop(EventLoop loop, ServerEngine engine) {
         this.loop = loop;
         this.engine = engine;
+    }
+
+    /**
+     * Writes the {@code Date} field. The wall clock is read once, then trusted until the next second
+     * begins (a timer clears it): no clock read per response, and no timer while no response goes
+     * out. A loop that lags delays the refresh by its lag.
+     */
+    void writeDate(ByteBuffer out) {
+        if (!dateValid) {
+            dateMillis = System.currentTimeMillis();
+            dateValid = true;
+            loop.setTimeout(Duration.ofMillis(1000 - Math.floorMod(dateMillis, 1000)), () -> dateValid = false);
+        }
+        date.write(out, dateMillis);
     }
 
     /**
