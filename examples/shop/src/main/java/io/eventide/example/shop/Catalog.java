@@ -58,13 +58,10 @@ public final class Catalog {
         server.post("/admin/delay", catalog::setDelay);
         schema(pg).onSuccess(v -> {
             log.line("schema ready in database " + pg.options().database());
-            // PostgreSQL connections close with the loops (see Env.listen on how long that takes).
+            // PostgreSQL connections close with the loops: the group asks them once the server drained.
             Env.listen(server, 8081, log, () -> { });
-        }).onFailure(e -> {
-            log.line("cannot prepare the products table in database " + pg.options().database() + ": " + e.getMessage());
-            log.flush();
-            System.exit(1);
-        });
+        }).onFailure(e -> Env.exit(log, "cannot prepare the products table in database " + pg.options().database()
+                + ": " + e.getMessage()));
     }
 
     static Promise<?> schema(PgClient pg) {

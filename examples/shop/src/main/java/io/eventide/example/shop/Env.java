@@ -49,6 +49,19 @@ final class Env {
     }
 
     /**
+     * Logs {@code message} and exits with status 1, from a thread of its own: {@code flush()} waits
+     * for the log's writer, and {@code System.exit} runs the exit hook of {@link #listen}, which waits
+     * for the loop group to close, which it never would while one of its loops waits here. Any thread.
+     */
+    static void exit(ShopLog log, String message) {
+        log.line(message);
+        Thread.ofPlatform().name("shop-exit").start(() -> {
+            log.flush();
+            System.exit(1);
+        });
+    }
+
+    /**
      * Listens on $HOST:$PORT (default 127.0.0.1; port 0: any free one), then announces it in the
      * log: run.sh and the integration test wait for that line. Exits the process if the port cannot
      * be bound. On SIGTERM or Ctrl-C: runs {@code onStop} (close broker clients), waits for the loop
@@ -59,11 +72,7 @@ final class Env {
         server.listen(Env.text("HOST", "127.0.0.1"), port)
                 .onSuccess(s -> log.line("listening on http://" + s.host() + ":" + s.port() + " pid "
                         + ProcessHandle.current().pid()))
-                .onFailure(e -> {
-                    log.line("cannot listen on port " + port + ": " + e.getMessage());
-                    log.flush();
-                    System.exit(1);
-                });
+                .onFailure(e -> exit(log, "cannot listen on port " + port + ": " + e.getMessage()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Exit hook (SIGTERM, Ctrl-C): no loop runs this thread, so it may wait. Eventide's own
             // hook closes the loop group at the same time: servers stop accepting and drain. Here the
@@ -76,7 +85,7 @@ final class Env {
             } catch (RuntimeException e) {
                 log.line("stopping: " + e);
             }
-            server.group().close(Duration.ofSeconds(10)).join();
+            server.group().close(Duration.ofSeconds(10)).join(); // blocking-ok: exit hook thread
             log.line("stopped");
             log.flush();
         }, "shop-exit"));

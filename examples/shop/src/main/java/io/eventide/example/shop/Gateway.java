@@ -107,6 +107,7 @@ public final class Gateway {
                 + rabbit.name() + "; timeout " + timeout.toMillis() + "ms, breaker opens after "
                 + Env.integer("BREAKER_FAILURES", 5)
                 + " failures for " + g.catalog.openFor().toMillis() + "ms");
+        // blocking-ok: onStop runs on the exit hook's thread, never on a loop
         Env.listen(server, 8080, log, () -> bus.closeAsync().orTimeout(5, TimeUnit.SECONDS).join());
     }
 

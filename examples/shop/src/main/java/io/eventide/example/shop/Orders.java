@@ -72,12 +72,10 @@ public final class Orders {
             bus.consume(server.group().next(), address, ConsumerOptions.defaults().credit(32),
                     d -> store(pg, log, d));
             log.line("consuming " + address + " on " + rabbit.name());
+            // blocking-ok: onStop runs on the exit hook's thread, never on a loop
             Env.listen(server, 8082, log, () -> bus.closeAsync().orTimeout(5, TimeUnit.SECONDS).join());
-        }).onFailure(e -> {
-            log.line("cannot prepare the orders table in database " + pg.options().database() + ": " + e.getMessage());
-            log.flush();
-            System.exit(1);
-        });
+        }).onFailure(e -> Env.exit(log, "cannot prepare the orders table in database " + pg.options().database()
+                + ": " + e.getMessage()));
     }
 
     static RabbitOptions rabbit() {

@@ -59,7 +59,7 @@ final class ShopLog {
     void flush() {
         if (queue.offer(EOF_MARK)) {
             try {
-                writer.join(2_000);
+                writer.join(2_000); // blocking-ok: flush() is called off the loops (exit paths)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
