@@ -6,9 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -191,20 +189,8 @@ public final class Fuzzing {
 
     /** The class path of this JVM with the module path's entries and this module's own classes. */
     static String classPath(Path base) {
-        Set<String> entries = new LinkedHashSet<>();
-        entries.add(base.resolve("target/test-classes").toString());
-        entries.add(base.resolve("target/classes").toString());
-        for (String property : new String[] {"java.class.path", "jdk.module.path"}) {
-            String value = System.getProperty(property);
-            if (value != null) {
-                for (String e : value.split(File.pathSeparator)) {
-                    if (!e.isBlank()) {
-                        entries.add(e);
-                    }
-                }
-            }
-        }
-        return String.join(File.pathSeparator, entries);
+        return String.join(File.pathSeparator, base.resolve("target/test-classes").toString(),
+                base.resolve("target/classes").toString(), ChildJvm.classPath());
     }
 
     /**

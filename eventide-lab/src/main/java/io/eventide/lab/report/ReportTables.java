@@ -124,16 +124,20 @@ public final class ReportTables {
         List<List<String>> rows = new ArrayList<>();
         for (Cell c : cells) {
             Function<String, String> f = m -> Fmt.stat(c.stat(m));
-            Stat err = c.stat(ERRORS);
-            Stat inc = c.stat(INCOMPLETE);
-            double failed = (err == null ? 0 : err.median()) + (inc == null ? 0 : inc.median());
             rows.add(List.of(seriesLabel(r, c.series()), f.apply(CHEAP_P50), f.apply(CHEAP_P99), f.apply(CHEAP_P999),
-                    f.apply(CPU_P50), f.apply(CPU_P99), f.apply(ACHIEVED), Fmt.count(Math.round(failed))));
+                    f.apply(CPU_P50), f.apply(CPU_P99), f.apply(ACHIEVED), Fmt.count(Math.round(failed(c)))));
         }
         long rate = cells.get(0).x();
         return new Table("cpu-mix", "CPU mix: 99% GET /plaintext + 1% GET /cpu at " + Fmt.count(rate)
                 + " req/s (open model), latency from the intended send time",
                 header, rows, cells.get(0).note());
+    }
+
+    /** @return the median count of requests that failed: errors plus those left unanswered */
+    private static double failed(Cell c) {
+        Stat err = c.stat(ERRORS);
+        Stat inc = c.stat(INCOMPLETE);
+        return (err == null ? 0 : err.median()) + (inc == null ? 0 : inc.median());
     }
 
     /** One row per model and variant: throughput, latency and the server's loop lag. */
@@ -147,11 +151,8 @@ public final class ReportTables {
         List<List<String>> rows = new ArrayList<>();
         for (Cell c : cells) {
             Function<String, String> f = m -> Fmt.stat(c.stat(m));
-            Stat err = c.stat(ERRORS);
-            Stat inc = c.stat(INCOMPLETE);
-            double failed = (err == null ? 0 : err.median()) + (inc == null ? 0 : inc.median());
             rows.add(List.of(seriesLabel(r, c.series()), f.apply(ACHIEVED), f.apply(P50), f.apply(P99),
-                    f.apply(MAX), f.apply(LAG_P99), f.apply(LAG_MAX), Fmt.count(Math.round(failed))));
+                    f.apply(MAX), f.apply(LAG_P99), f.apply(LAG_MAX), Fmt.count(Math.round(failed(c)))));
         }
         return new Table(id, title + " at " + Fmt.count(cells.get(0).x()) + " req/s (open model), latency from the "
                 + "intended send time", header, rows, cells.get(0).note()
