@@ -44,8 +44,8 @@ public class EventideBusBench {
             kv.put(p[0], p[1]);
         }
         AtomicLong blocked = new AtomicLong();
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(2).lagProbeInterval(Duration.ofMillis(1))
-                .onBlocked(r -> blocked.incrementAndGet()));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(2).lagProbeInterval(Duration.ofMillis(1))
+                .onBlocked(r -> blocked.incrementAndGet()).build());
         Transport t = switch (bridge) {
             case "rabbitmq" -> RabbitTransport.create(RabbitOptions.defaults());
             case "kafka" -> KafkaTransport.create(KafkaOptions.defaults().bootstrapServers(kv.getOrDefault("bootstrap", "127.0.0.1:9092")));

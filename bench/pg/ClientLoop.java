@@ -145,7 +145,7 @@ public class ClientLoop {
     }
 
     static final class EventideDriver extends Driver {
-        final LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
+        final LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(1).build());
         final EventLoop loop = group.loop(0);
         final PgClient pg;
 

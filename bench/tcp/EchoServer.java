@@ -12,7 +12,7 @@ public class EchoServer {
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "7000"));
         int loops = Integer.parseInt(System.getenv().getOrDefault("EVENTIDE_LOOPS",
                 String.valueOf(Runtime.getRuntime().availableProcessors())));
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(loops));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(loops).build());
         TcpServer server = TcpServer.create(group, TcpOptions.defaults(), conn -> {
             conn.onData(buf -> {
                 if (!conn.write(buf)) {

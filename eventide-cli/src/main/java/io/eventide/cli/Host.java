@@ -84,11 +84,13 @@ public final class Host {
         Logging.configure(config);
         this.config = config;
         LoopOptions defaults = LoopOptions.defaults();
-        this.group = LoopGroup.create(defaults.loops(config.loops()).blockedThreshold(config.blockedThreshold())
+        this.group = LoopGroup.create(defaults.toBuilder().loops(config.loops())
+                .blockedThreshold(config.blockedThreshold())
+                .transport(config.transport())
                 .onBlocked(r -> {
                     lastBlocked = r;
                     defaults.onBlocked().accept(r);
-                }));
+                }).build());
         this.cluster = ClusterLink.fromSystem();
         HttpOptions http = config.http();
         this.server = HttpServer.create(group, cluster == null ? http : http.toBuilder().tcp(http.tcp().reusePort(true)).build());

@@ -1,5 +1,6 @@
 package io.eventide.cli;
 
+import io.eventide.core.Transport;
 import io.eventide.core.net.TcpOptions;
 import io.eventide.core.tls.ServerTls;
 import io.eventide.core.tls.TlsException;
@@ -191,6 +192,11 @@ public final class HostConfig {
     /** @return admission: new requests are shed while more offloaded tasks wait */
     public int maxWorkerQueue() {
         return (int) number("admission.max-worker-queue");
+    }
+
+    /** @return how the loops poll and move socket I/O */
+    public Transport transport() {
+        return Transport.parse(get("transport"));
     }
 
     /** @return the watchdog's threshold */

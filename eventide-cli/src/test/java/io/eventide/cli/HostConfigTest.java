@@ -40,6 +40,13 @@ class HostConfigTest {
     }
 
     @Test
+    void theTransportIsNioUnlessEpollIsAskedForAndNothingElseIsAccepted() {
+        assertThat(HostConfig.of(Map.of()).transport()).isEqualTo(io.eventide.core.Transport.NIO);
+        assertThat(HostConfig.of(Map.of("transport", "epoll")).transport()).isEqualTo(io.eventide.core.Transport.EPOLL);
+        assertThatThrownBy(() -> HostConfig.of(Map.of("transport", "kqueue"))).hasMessageContaining("transport");
+    }
+
+    @Test
     void loopsDefaultToOnePerCore() {
         assertThat(HostConfig.of(Map.of()).loops()).isEqualTo(Runtime.getRuntime().availableProcessors());
     }

@@ -1,7 +1,9 @@
 package io.eventide.core;
 
 import io.eventide.core.internal.LoopStats;
-import io.eventide.core.internal.NioPoller;
+import io.eventide.core.internal.io.NioPoller;
+import io.eventide.core.internal.io.Poller;
+import io.eventide.core.internal.io.Transports;
 import io.eventide.core.internal.ScheduledTimer;
 import io.eventide.core.internal.TimerQueue;
 import io.eventide.core.spi.IoHandler;
@@ -22,10 +24,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One event loop: one thread, one {@link java.nio.channels.Selector}, a task queue any thread may feed, timers,
- * immediates and the microtask queue that promise reactions run from. Everything registered on a
- * loop (connections, timers, promises) belongs to it for life, and its callbacks run on its thread
- * one at a time, in order. See {@code docs/design/event-loop.md} for the phases of one iteration:
+ * One event loop: one thread, one poller (the JDK {@link java.nio.channels.Selector} or epoll, see
+ * {@link Transport}), a task queue any thread may feed, timers, immediates and the microtask queue
+ * that promise reactions run from. Everything registered on a loop (connections, timers, promises)
+ * belongs to it for life, and its callbacks run on its thread one at a time, in order. See {@code docs/design/event-loop.md} for the phases of one iteration:
  *
  * <pre>
  *   ┌─► poll I/O (timeout = 0 if work is queued, else until the next timer) ─► I/O callbacks
@@ -58,7 +60,7 @@ public final class EventLoop implements Executor {
     private final NanoClock clock;
     private final LoopStats stats = new LoopStats();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final NioPoller poller;
+    private final Poller poller;
     private final ArrayDeque<Runnable> immediates = new ArrayDeque<>();
     private final ArrayDeque<Runnable> microtasks = new ArrayDeque<>();
     private final ArrayList<Promise<?>> pendingRejections = new ArrayList<>();
@@ -75,11 +77,18 @@ public final class EventLoop implements Executor {
     // Written by the loop thread as it terminates; read after terminationFuture() completed.
     private volatile int abandonedChannels;
 
+    static {
+        // This module's transports (TCP, DNS) open and register their sockets with the loop's poller,
+        // an internal type that the public API does not show.
+        Transports.grantPollerAccess(loop -> loop.poller);
+    }
+
     EventLoop(LoopGroup group, String name) {
         this.group = group;
         this.name = name;
         this.clock = group.options().clock();
-        this.poller = new NioPoller(name, stats, () -> !tasks.isEmpty(), this::dispatch);
+        this.poller = Transports.newPoller(group.options().transport(), name, stats, () -> !tasks.isEmpty(),
+                this::dispatch);
         this.thread = new LoopThread(this);
     }
 
@@ -272,7 +281,7 @@ public final class EventLoop implements Executor {
     }
 
     /**
-     * Registers a channel with this loop's selector. Loop-confined; for transports.
+     * Registers a JDK channel with this loop's selector (NIO transport only). Loop-confined; for transports.
      *
      * @param channel a channel, switched to non-blocking mode here
      * @param ops interest set
@@ -282,7 +291,18 @@ public final class EventLoop implements Executor {
      */
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
         checkInLoop();
-        return poller.register(channel, ops, handler);
+        if (!(poller instanceof NioPoller nio)) {
+            throw new UnsupportedOperationException("loop " + name + " runs the " + group.options().transport()
+                    + " transport, which has no selector to register a JDK channel with");
+        }
+        return nio.register(channel, ops, handler);
+    }
+
+
+
+    /** @return the transport this loop's poller runs ({@link LoopOptions#transport()}). Any thread. */
+    public Transport transport() {
+        return poller instanceof NioPoller ? Transport.NIO : Transport.EPOLL;
     }
 
     /** @return this loop's buffer pool. Loop-confined. */
@@ -392,9 +412,9 @@ public final class EventLoop implements Executor {
         return stats.tasksRun();
     }
 
-    /** @return channels registered with this loop's selector (including ones being cancelled) */
+    /** @return sockets registered with this loop's poller (with NIO, including ones being cancelled) */
     public int registeredChannels() {
-        return state == TERMINATED ? 0 : poller.keys().size();
+        return state == TERMINATED ? 0 : poller.registered();
     }
 
     /**
@@ -461,14 +481,10 @@ public final class EventLoop implements Executor {
         return timeout;
     }
 
-    private void dispatch(SelectionKey key) {
-        IoHandler h = (IoHandler) key.attachment();
-        if (!key.isValid()) {
-            return;
-        }
+    private void dispatch(IoHandler h, int readyOps) {
         stats.enter(h);
         try {
-            h.ready(key, key.readyOps());
+            h.ready(readyOps);
         } catch (Throwable t) {
             // Transports route their own errors; reaching here is a bug in one: contain it.
             reportUncaught(t);
@@ -572,8 +588,8 @@ public final class EventLoop implements Executor {
     // Graceful close: see LoopGroup.close for the whole procedure.
 
     private boolean onlyClientsLeft() {
-        for (SelectionKey k : poller.keys()) {
-            if (k.isValid() && !(k.attachment() instanceof IoHandler h && h.isClient())) {
+        for (IoHandler h : poller.handlers()) {
+            if (!h.isClient()) {
                 return false;
             }
         }
@@ -594,29 +610,25 @@ public final class EventLoop implements Executor {
     }
 
     private boolean closingDone() {
-        if (poller.keys().isEmpty() && tasks.isEmpty() && microtasks.isEmpty()) {
+        if (poller.registered() == 0 && tasks.isEmpty() && microtasks.isEmpty()) {
             return true;
         }
         if (!clientsAsked && onlyClientsLeft()) {
             // Servers have drained: nothing will use the pools' connections any more. Ask them to
             // finish (a database pool says goodbye) instead of waiting out the deadline.
             clientsAsked = true;
-            for (SelectionKey k : poller.keys().toArray(new SelectionKey[0])) {
-                if (k.attachment() instanceof IoHandler h && k.isValid()) {
-                    runGuarded(h, h::othersFinished);
-                }
+            for (IoHandler h : poller.handlers()) {
+                runGuarded(h, h::othersFinished);
             }
         }
         // The close deadline is wall time for people waiting on close, never the (maybe manual) clock.
         if (System.nanoTime() - closeDeadline >= 0) {
-            for (SelectionKey k : poller.keys().toArray(new SelectionKey[0])) {
-                if (k.attachment() instanceof IoHandler h && k.isValid()) {
-                    Reporting.LOG.log(Level.DEBUG, "forcing close of " + h.handlerName() + " on " + name);
-                    try {
-                        h.forceClose();
-                    } catch (RuntimeException e) {
-                        reportUncaught(e);
-                    }
+            for (IoHandler h : poller.handlers()) {
+                Reporting.LOG.log(Level.DEBUG, "forcing close of " + h.handlerName() + " on " + name);
+                try {
+                    h.forceClose();
+                } catch (RuntimeException e) {
+                    reportUncaught(e);
                 }
             }
             return true;

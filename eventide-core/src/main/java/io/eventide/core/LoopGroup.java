@@ -81,7 +81,7 @@ public final class LoopGroup implements AutoCloseable {
      * @return a group with that many loops and otherwise default options
      */
     public static LoopGroup create(int loops) {
-        return create(LoopOptions.defaults().loops(loops));
+        return create(LoopOptions.builder().loops(loops).build());
     }
 
     /**

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Settings of a {@link LoopGroup}. Start from {@link #defaults()} and change what you need:
- * {@code LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(50))}.
+ * Settings of a {@link LoopGroup}. Take {@link #defaults()}, or build what you need on top of
+ * them: {@code LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(50)).build()}.
  *
  * <table>
  *   <caption>Defaults</caption>
@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  *   <tr><td>lagProbeInterval</td><td>20 ms (0 disables)</td><td></td></tr>
  *   <tr><td>workerThreads</td><td>max(4, cores)</td><td>{@code eventide.core.worker-threads}</td></tr>
  *   <tr><td>workerQueue</td><td>{@value #DEFAULT_WORKER_QUEUE}</td><td>{@code eventide.core.worker-queue}</td></tr>
+ *   <tr><td>transport</td><td>{@link Transport#NIO}</td><td>{@code eventide.core.transport}</td></tr>
  * </table>
  *
  * @param loops number of event loops
@@ -29,12 +30,14 @@ import java.util.function.Consumer;
  * @param onUnhandledRejection receives failures of promises nobody handled (default: logged)
  * @param clock the loops' time source for timers, lag and idle timeouts (default:
  *     {@link NanoClock#SYSTEM}; tests install a manual one)
+ * @param transport how the loops poll and move socket I/O ({@link Transport})
  *
  * <p><b>Threading:</b> immutable value; any thread.
  */
 public record LoopOptions(int loops, String namePrefix, Duration blockedThreshold,
         Consumer<BlockedLoopReport> onBlocked, Duration lagProbeInterval, int workerThreads, int workerQueue,
-        Consumer<Throwable> onUncaught, Consumer<Throwable> onUnhandledRejection, NanoClock clock) {
+        Consumer<Throwable> onUncaught, Consumer<Throwable> onUnhandledRejection, NanoClock clock,
+        Transport transport) {
 
     /** Default bound of the worker queue. */
     public static final int DEFAULT_WORKER_QUEUE = 1024;
@@ -54,70 +57,130 @@ public record LoopOptions(int loops, String namePrefix, Duration blockedThreshol
         Objects.requireNonNull(onUncaught, "onUncaught");
         Objects.requireNonNull(onUnhandledRejection, "onUnhandledRejection");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(transport, "transport");
     }
 
     /** @return the defaults, read from system properties where set */
     public static LoopOptions defaults() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return new LoopOptions(Integer.getInteger("eventide.core.loops", cores), "eventide-loop",
-                Duration.ofMillis(Long.getLong("eventide.core.blocked-threshold-ms", 100)),
-                Reporting::logBlocked, Duration.ofMillis(20),
-                Integer.getInteger("eventide.core.worker-threads", Math.max(4, cores)),
-                Integer.getInteger("eventide.core.worker-queue", DEFAULT_WORKER_QUEUE),
-                Reporting::logUncaught, Reporting::logUnhandledRejection, NanoClock.SYSTEM);
+        return builder().build();
     }
 
-    /** @param n loops @return a copy with that many loops */
-    public LoopOptions loops(int n) {
-        return new LoopOptions(n, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection, clock);
+    /** @return a builder holding the defaults (system properties where set) */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** @param prefix thread name prefix @return a copy with it */
-    public LoopOptions namePrefix(String prefix) {
-        return new LoopOptions(loops, prefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection, clock);
+    /** @return a builder holding these settings */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** @param threshold watchdog threshold @return a copy with it */
-    public LoopOptions blockedThreshold(Duration threshold) {
-        return new LoopOptions(loops, namePrefix, threshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection, clock);
-    }
+    /**
+     * Builds {@link LoopOptions}; every setter returns the builder.
+     *
+     * <p><b>Threading:</b> not thread-safe; build on one thread, then share the immutable result.
+     */
+    public static final class Builder {
+        private int loops;
+        private String namePrefix = "eventide-loop";
+        private Duration blockedThreshold;
+        private Consumer<BlockedLoopReport> onBlocked = Reporting::logBlocked;
+        private Duration lagProbeInterval = Duration.ofMillis(20);
+        private int workerThreads;
+        private int workerQueue;
+        private Consumer<Throwable> onUncaught = Reporting::logUncaught;
+        private Consumer<Throwable> onUnhandledRejection = Reporting::logUnhandledRejection;
+        private NanoClock clock = NanoClock.SYSTEM;
+        private Transport transport;
 
-    /** @param sink watchdog report sink @return a copy with it */
-    public LoopOptions onBlocked(Consumer<BlockedLoopReport> sink) {
-        return new LoopOptions(loops, namePrefix, blockedThreshold, sink, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection, clock);
-    }
+        private Builder() {
+            int cores = Runtime.getRuntime().availableProcessors();
+            loops = Integer.getInteger("eventide.core.loops", cores);
+            blockedThreshold = Duration.ofMillis(Long.getLong("eventide.core.blocked-threshold-ms", 100));
+            workerThreads = Integer.getInteger("eventide.core.worker-threads", Math.max(4, cores));
+            workerQueue = Integer.getInteger("eventide.core.worker-queue", DEFAULT_WORKER_QUEUE);
+            transport = Transport.parse(System.getProperty("eventide.core.transport", "nio"));
+        }
 
-    /** @param interval lag probe period, {@link Duration#ZERO} to disable @return a copy with it */
-    public LoopOptions lagProbeInterval(Duration interval) {
-        return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, interval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection, clock);
-    }
+        private Builder(LoopOptions o) {
+            loops = o.loops;
+            namePrefix = o.namePrefix;
+            blockedThreshold = o.blockedThreshold;
+            onBlocked = o.onBlocked;
+            lagProbeInterval = o.lagProbeInterval;
+            workerThreads = o.workerThreads;
+            workerQueue = o.workerQueue;
+            onUncaught = o.onUncaught;
+            onUnhandledRejection = o.onUnhandledRejection;
+            clock = o.clock;
+            transport = o.transport;
+        }
 
-    /** @param threads worker threads @param queue worker queue bound @return a copy with them */
-    public LoopOptions workers(int threads, int queue) {
-        return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, threads, queue,
-                onUncaught, onUnhandledRejection, clock);
-    }
+        /** @param n number of event loops @return this */
+        public Builder loops(int n) {
+            loops = n;
+            return this;
+        }
 
-    /** @param sink receives uncaught callback exceptions @return a copy with it */
-    public LoopOptions onUncaught(Consumer<Throwable> sink) {
-        return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, sink, onUnhandledRejection, clock);
-    }
+        /** @param prefix thread name prefix @return this */
+        public Builder namePrefix(String prefix) {
+            namePrefix = prefix;
+            return this;
+        }
 
-    /** @param c the loops' time source @return a copy with it */
-    public LoopOptions clock(NanoClock c) {
-        return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, onUnhandledRejection, c);
-    }
+        /** @param threshold watchdog threshold @return this */
+        public Builder blockedThreshold(Duration threshold) {
+            blockedThreshold = threshold;
+            return this;
+        }
 
-    /** @param sink receives unhandled promise rejections @return a copy with it */
-    public LoopOptions onUnhandledRejection(Consumer<Throwable> sink) {
-        return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
-                workerQueue, onUncaught, sink, clock);
+        /** @param sink receives watchdog reports @return this */
+        public Builder onBlocked(Consumer<BlockedLoopReport> sink) {
+            onBlocked = sink;
+            return this;
+        }
+
+        /** @param interval lag probe period, {@link Duration#ZERO} to disable @return this */
+        public Builder lagProbeInterval(Duration interval) {
+            lagProbeInterval = interval;
+            return this;
+        }
+
+        /** @param threads offload threads @param queue offload queue bound @return this */
+        public Builder workers(int threads, int queue) {
+            workerThreads = threads;
+            workerQueue = queue;
+            return this;
+        }
+
+        /** @param sink receives uncaught exceptions of tasks and callbacks @return this */
+        public Builder onUncaught(Consumer<Throwable> sink) {
+            onUncaught = sink;
+            return this;
+        }
+
+        /** @param sink receives failures of promises nobody handled @return this */
+        public Builder onUnhandledRejection(Consumer<Throwable> sink) {
+            onUnhandledRejection = sink;
+            return this;
+        }
+
+        /** @param c the loops' time source @return this */
+        public Builder clock(NanoClock c) {
+            clock = c;
+            return this;
+        }
+
+        /** @param t how the loops poll and move socket I/O @return this */
+        public Builder transport(Transport t) {
+            transport = t;
+            return this;
+        }
+
+        /** @return the settings, validated */
+        public LoopOptions build() {
+            return new LoopOptions(loops, namePrefix, blockedThreshold, onBlocked, lagProbeInterval, workerThreads,
+                    workerQueue, onUncaught, onUnhandledRejection, clock, transport);
+        }
     }
 }

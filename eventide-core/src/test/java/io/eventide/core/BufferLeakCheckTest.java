@@ -38,7 +38,7 @@ class BufferLeakCheckTest {
     static class Leaky {
         @Test
         void forgetsABuffer() {
-            LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("leaky"));
+            LoopGroup g = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("leaky").build());
             CompletableFuture<ByteBuffer> held = new CompletableFuture<>();
             g.loop(0).execute(() -> held.complete(g.loop(0).buffers().acquire()));
             held.join();
@@ -47,7 +47,7 @@ class BufferLeakCheckTest {
 
         @Test
         void releasesItsBuffer() {
-            LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("tidy"));
+            LoopGroup g = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("tidy").build());
             CompletableFuture<Void> done = new CompletableFuture<>();
             g.loop(0).execute(() -> {
                 BufferPool pool = g.loop(0).buffers();

@@ -17,7 +17,7 @@ class CloseTest {
     @Test
     void closeLeavesNoThreadNoChannelAndNoBufferBehind() {
         String prefix = "closetest";
-        LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(2).namePrefix(prefix));
+        LoopGroup g = LoopGroup.create(LoopOptions.builder().loops(2).namePrefix(prefix).build());
         AtomicInteger closeCallbacks = new AtomicInteger();
         TcpServer server = TcpServer.create(g, TcpOptions.defaults().watermarks(1024, 256), c -> {
             c.onClose(cause -> closeCallbacks.incrementAndGet());

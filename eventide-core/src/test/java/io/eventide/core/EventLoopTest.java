@@ -20,7 +20,7 @@ class EventLoopTest {
 
     @BeforeEach
     void setUp() {
-        group = LoopGroup.create(LoopOptions.defaults().loops(2));
+        group = LoopGroup.create(LoopOptions.builder().loops(2).build());
         loop = group.loop(0);
     }
 
@@ -68,7 +68,7 @@ class EventLoopTest {
     @Test
     void aThrowingTaskDoesNotKillTheLoop() {
         List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
-        LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(1).onUncaught(uncaught::add));
+        LoopGroup g = LoopGroup.create(LoopOptions.builder().loops(1).onUncaught(uncaught::add).build());
         try {
             EventLoop l = g.loop(0);
             l.execute(() -> {

@@ -20,8 +20,8 @@ class PromiseTest {
     void setUp() {
         // The million-step tests hold a loop for one long microtask drain by design (that is what
         // they measure: no stack overflow), so this group takes its own watchdog reports.
-        group = LoopGroup.create(LoopOptions.defaults().loops(2).onUnhandledRejection(unhandled::add)
-                .onBlocked(report -> { }));
+        group = LoopGroup.create(LoopOptions.builder().loops(2).onUnhandledRejection(unhandled::add)
+                .onBlocked(report -> { }).build());
         loop = group.loop(0);
     }
 
@@ -33,7 +33,7 @@ class PromiseTest {
     @Test
     void joinOnASettledPromiseWorksAfterItsLoopHasStopped() {
         // Host.drain().join() raced the group's close: join hopped to a loop that had terminated.
-        LoopGroup other = LoopGroup.create(LoopOptions.defaults().loops(1).onUnhandledRejection(t -> { }));
+        LoopGroup other = LoopGroup.create(LoopOptions.builder().loops(1).onUnhandledRejection(t -> { }).build());
         Promise<String> ok = other.loop(0).promise();
         Promise<String> failed = other.loop(0).promise();
         ok.resolve("done");

@@ -34,10 +34,12 @@ class ThreadingContractTest {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> modules = Files.list(repoRoot())) {
             for (Path m : modules.filter(d -> d.getFileName().toString().startsWith("eventide-")).toList()) {
-                Path src = m.resolve("src/main/java");
-                if (Files.isDirectory(src)) {
-                    try (Stream<Path> files = Files.walk(src)) {
-                        files.filter(f -> f.toString().endsWith(".java")).forEach(out::add);
+                for (String root : new String[] {"src/main/java", "src/main/java22"}) {
+                    Path src = m.resolve(root);
+                    if (Files.isDirectory(src)) {
+                        try (Stream<Path> files = Files.walk(src)) {
+                            files.filter(f -> f.toString().endsWith(".java")).forEach(out::add);
+                        }
                     }
                 }
             }

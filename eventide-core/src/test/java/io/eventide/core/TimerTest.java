@@ -21,7 +21,7 @@ class TimerTest {
 
     @BeforeEach
     void setUp() {
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).clock(clock).lagProbeInterval(Duration.ZERO));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).clock(clock).lagProbeInterval(Duration.ZERO).build());
         loop = group.loop(0);
     }
 

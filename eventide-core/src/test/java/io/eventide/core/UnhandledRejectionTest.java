@@ -22,7 +22,7 @@ class UnhandledRejectionTest {
 
     @BeforeEach
     void start() {
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).onUnhandledRejection(unhandled::add));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).onUnhandledRejection(unhandled::add).build());
         loop = group.loop(0);
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class WatchdogExtensionTest {
     @Test
     void aLoopBlockedWithTheDefaultSinkFailsTheTest() {
-        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20));
+        LoopOptions opts = LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(20)).build();
         try (LoopGroup g = LoopGroup.create(opts)) {
             CompletableFuture<Void> unblock = new CompletableFuture<>();
             g.loop(0).execute("slow-handler", () -> {
@@ -33,8 +33,8 @@ class WatchdogExtensionTest {
     @Test
     void aGroupWithItsOwnSinkHandlesItsReportsItself() {
         CompletableFuture<BlockedLoopReport> mine = new CompletableFuture<>();
-        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
-                .onBlocked(mine::complete);
+        LoopOptions opts = LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(mine::complete).build();
         try (LoopGroup g = LoopGroup.create(opts)) {
             g.loop(0).execute("expected-block", mine::join);
             assertThat(mine.join().handler()).isEqualTo("expected-block");

@@ -11,8 +11,8 @@ class WatchdogTest {
     @Test
     void aBlockedTaskIsReportedOnceWithItsHandlerNameAndStack() throws Exception {
         CompletableFuture<BlockedLoopReport> report = new CompletableFuture<>();
-        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
-                .onBlocked(report::complete);
+        LoopOptions opts = LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(report::complete).build();
         try (LoopGroup g = LoopGroup.create(opts)) {
             CountDownLatch unblocked = new CountDownLatch(1);
             // The task blocks until the watchdog has reported it: no sleep, no timing assumption.
@@ -37,8 +37,8 @@ class WatchdogTest {
     void aBlockingIoCallbackIsReportedToo() throws Exception {
         // I/O callbacks run inside Selector.select(...): the loop must not look idle while they do.
         CompletableFuture<BlockedLoopReport> report = new CompletableFuture<>();
-        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
-                .onBlocked(report::complete);
+        LoopOptions opts = LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(report::complete).build();
         try (LoopGroup g = LoopGroup.create(opts)) {
             io.eventide.core.net.TcpServer server = io.eventide.core.net.TcpServer.create(g,
                     io.eventide.core.net.TcpOptions.defaults(), c -> c.onData(buf -> {
@@ -58,8 +58,8 @@ class WatchdogTest {
         // Promise reactions run from the microtask queue drained right after the handler returns;
         // the report must still name that handler, not "(loop internals)".
         CompletableFuture<BlockedLoopReport> report = new CompletableFuture<>();
-        LoopOptions opts = LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(20))
-                .onBlocked(report::complete);
+        LoopOptions opts = LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(20))
+                .onBlocked(report::complete).build();
         try (LoopGroup g = LoopGroup.create(opts)) {
             CountDownLatch unblocked = new CountDownLatch(1);
             g.loop(0).execute("checkout-handler", () -> Promise.resolved(g.loop(0), "order").then(v -> {

@@ -25,7 +25,7 @@ class WorkersTest {
     @Test
     void aFullQueueRejectsWithOverloadInsteadOfGrowing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        try (LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(1).workers(1, 2))) {
+        try (LoopGroup g = LoopGroup.create(LoopOptions.builder().loops(1).workers(1, 2).build())) {
             EventLoop loop = g.loop(0);
             List<Promise<Integer>> ps = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

@@ -57,7 +57,7 @@ public final class BenchApp {
      */
     public static void main(String[] args, BiConsumer<HttpServer, LoopGroup> more) {
         HostConfig config = HostConfig.load(Map.of("keep-alive-timeout-ms", "60000", "port", "8080"));
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(config.loops()));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(config.loops()).build());
         HttpServer app = HttpServer.create(group, config.http());
         io.eventide.core.tls.ServerTls tls = config.tls(); // tls.cert / tls.key: bench/http/run.sh --tls
         if (tls != null) {

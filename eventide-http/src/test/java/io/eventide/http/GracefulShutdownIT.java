@@ -58,7 +58,7 @@ class GracefulShutdownIT {
 
     /** A server on one loop answering GET /hi with "hi". */
     private static HttpServer oneLoopServer() {
-        HttpServer server = HttpServer.create(LoopGroup.create(LoopOptions.defaults().loops(1)), HttpOptions.defaults());
+        HttpServer server = HttpServer.create(LoopGroup.create(LoopOptions.builder().loops(1).build()), HttpOptions.defaults());
         server.get("/hi", (req, res) -> res.end("hi"));
         server.listen("127.0.0.1", 0).join();
         return server;

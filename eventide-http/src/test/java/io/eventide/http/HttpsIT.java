@@ -61,7 +61,7 @@ class HttpsIT {
         try (RandomAccessFile f = new RandomAccessFile(files.resolve("gib.bin").toFile(), "rw")) {
             f.setLength(GIB); // sparse: reading it costs no disk, the bytes still cross TLS
         }
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(2));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(2).build());
         server = HttpServer.create(group, HttpOptions.builder().maxBodyBytes(2 * GIB).build())
                 .tls(ServerTls.of(CERTS.keys("server")).sni("alpha.test", CERTS.keys("alpha")));
         server.get("/hello", (req, res) -> res.contentType("text/plain").end("hello over " + req.header("Host")));

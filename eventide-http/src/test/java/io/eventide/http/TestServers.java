@@ -11,7 +11,7 @@ final class TestServers {
     }
 
     static HttpServer start(HttpOptions options, Consumer<HttpServer> routes) {
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(2));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(2).build());
         HttpServer server = HttpServer.create(group, options);
         routes.accept(server);
         server.listen("127.0.0.1", 0).join();

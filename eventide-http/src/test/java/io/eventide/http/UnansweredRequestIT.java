@@ -27,7 +27,7 @@ class UnansweredRequestIT {
     @Test
     void aFailureSeenOnlyByOnSuccessIsReportedAndTheClientGets503() throws Exception {
         List<Throwable> unhandled = new CopyOnWriteArrayList<>();
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1).onUnhandledRejection(unhandled::add));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(1).onUnhandledRejection(unhandled::add).build());
         HttpServer server = HttpServer.create(group, HttpOptions.builder().handlerTimeout(Duration.ofMillis(300))
                 .sweepInterval(Duration.ofMillis(50)).build());
         server.get("/report", (req, res) -> req.loop().offload(UnansweredRequestIT::slowReport).onSuccess(res::end));
@@ -52,7 +52,7 @@ class UnansweredRequestIT {
 
     @Test
     void aDrainThatCutsARequestOffRejects() throws Exception {
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(1).build());
         HttpServer server = HttpServer.create(group, HttpOptions.builder().handlerTimeout(Duration.ZERO).build());
         CompletableFuture<Void> arrived = new CompletableFuture<>();
         server.get("/never", (req, res) -> arrived.complete(null));

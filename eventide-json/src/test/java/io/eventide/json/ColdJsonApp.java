@@ -25,8 +25,8 @@ public final class ColdJsonApp {
 
     public static void main(String[] args) throws Exception {
         List<BlockedLoopReport> reports = new CopyOnWriteArrayList<>();
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1).blockedThreshold(Duration.ofMillis(50))
-                .onBlocked(reports::add));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(1).blockedThreshold(Duration.ofMillis(50))
+                .onBlocked(reports::add).build());
         HttpServer app = HttpServer.create(group, HttpOptions.defaults());
         app.get("/plaintext", (req, res) -> res.end("hi"));
         app.get("/json", (req, res) -> Json.send(res, Map.of("message", "Hello, World!")));

@@ -22,7 +22,7 @@ public final class TopicApp {
     /** @param args the topic's bus address */
     public static void main(String[] args) throws Exception {
         String address = args[0];
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(2));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(2).build());
         RabbitTransport rabbit = RabbitTransport.create(RabbitOptions.defaults());
         Bus bus = Bus.create(group).bridge("", rabbit);
         BusTopic<String> topic = BusTopic.create(bus, address);

@@ -29,8 +29,8 @@ public final class BusTesting {
      */
     public static LoopGroup group(int loops) {
         List<BlockedLoopReport> reports = new CopyOnWriteArrayList<>();
-        LoopGroup g = LoopGroup.create(LoopOptions.defaults().loops(loops).namePrefix("bus-test")
-                .blockedThreshold(Duration.ofMillis(100)).lagProbeInterval(Duration.ofMillis(1)).onBlocked(reports::add));
+        LoopGroup g = LoopGroup.create(LoopOptions.builder().loops(loops).namePrefix("bus-test")
+                .blockedThreshold(Duration.ofMillis(100)).lagProbeInterval(Duration.ofMillis(1)).onBlocked(reports::add).build());
         REPORTS.put(g, reports);
         return g;
     }

@@ -29,7 +29,7 @@ public final class ChaosConsumer {
      * @throws Exception if the file cannot be opened
      */
     public static void run(Transport transport, String address, String out) throws Exception {
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(1).build());
         Bus bus = Bus.create(group).bridge("", transport);
         FileOutputStream file = new FileOutputStream(out, true);
         bus.consume(group.loop(0), address, ConsumerOptions.defaults().credit(256), d -> {

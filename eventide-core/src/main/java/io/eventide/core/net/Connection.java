@@ -2,13 +2,12 @@ package io.eventide.core.net;
 
 import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventLoop;
+import io.eventide.core.internal.io.Sock;
 import io.eventide.core.tls.TlsInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +56,7 @@ public final class Connection {
         void closed(Connection c);
     }
 
-    Connection(EventLoop loop, SocketChannel channel, TcpOptions options, ConnectionListener owner) {
+    Connection(EventLoop loop, Sock channel, TcpOptions options, ConnectionListener owner) {
         this.loop = loop;
         this.options = options;
         this.handlers = new Handlers(this, owner);
@@ -73,8 +72,8 @@ public final class Connection {
     }
 
     /** Takes over a key registered by a connector. Loop thread. */
-    void adopt(SelectionKey k, int ops) {
-        wire.adopt(k, ops);
+    void adopt(int ops) {
+        wire.adopt(ops);
         startIdleTimer();
     }
 

@@ -5,6 +5,8 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
+import io.eventide.core.internal.io.Sock;
+import io.eventide.core.internal.io.Transports;
 import io.eventide.core.dns.Resolver;
 import io.eventide.core.spi.IoHandler;
 import io.eventide.core.tls.ClientTls;
@@ -12,9 +14,7 @@ import io.eventide.core.tls.TlsException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.Objects;
 
 /**
@@ -156,15 +156,20 @@ public final class TcpClient {
 
     /** Starts one connection attempt to {@code addr}; the returned connector can abort it. */
     static Connector start(EventLoop loop, InetSocketAddress addr, TcpOptions options, Promise<Connection> result) {
-        SocketChannel ch;
+        Sock ch;
         try {
-            ch = SocketChannel.open();
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+            ch = Transports.poller(loop).openStream(addr.getAddress());
+        } catch (IOException e) {
+            result.reject(new EventideException("cannot open a socket: " + e, e));
+            return null;
+        }
+        try {
+            ch.noDelay(options.noDelay());
             if (options.keepAlive()) {
-                ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                ch.keepAlive(true);
             }
         } catch (IOException e) {
+            ch.close();
             result.reject(new EventideException("cannot open a socket: " + e, e));
             return null;
         }
@@ -174,7 +179,8 @@ public final class TcpClient {
             if (ch.connect(addr)) {
                 connector.established();
             } else {
-                connector.key = loop.register(ch, SelectionKey.OP_CONNECT, connector);
+                ch.register(Transports.poller(loop), SelectionKey.OP_CONNECT, connector);
+                connector.registered = true;
                 connector.timer = loop.setTimeout(options.connectTimeout(), connector::timedOut);
             }
         } catch (IOException | RuntimeException e) {
@@ -188,14 +194,14 @@ public final class TcpClient {
     /** Owns the socket until the connection is established, then hands it to the Connection. */
     static final class Connector implements IoHandler {
         private final EventLoop loop;
-        private final SocketChannel channel;
+        private final Sock channel;
         private final Connection connection;
         private final InetSocketAddress addr;
         private final Promise<Connection> result;
-        private SelectionKey key;
+        private boolean registered;
         private Timer timer;
 
-        Connector(EventLoop loop, SocketChannel channel, Connection connection, InetSocketAddress addr,
+        Connector(EventLoop loop, Sock channel, Connection connection, InetSocketAddress addr,
                 Promise<Connection> result) {
             this.loop = loop;
             this.channel = channel;
@@ -205,7 +211,7 @@ public final class TcpClient {
         }
 
         @Override
-        public void ready(SelectionKey k, int ops) {
+        public void ready(int ops) {
             try {
                 if (channel.finishConnect()) {
                     established();
@@ -219,10 +225,10 @@ public final class TcpClient {
             if (timer != null) {
                 timer.cancel();
             }
-            if (key != null) {
-                // Hand the same key over: cancelling and re-registering would fail until the next
-                // select flushed the cancellation.
-                connection.adopt(key, SelectionKey.OP_READ);
+            if (registered) {
+                // Hand the same registration over: cancelling and re-registering would fail until
+                // the next select flushed the cancellation.
+                connection.adopt(SelectionKey.OP_READ);
             } else {
                 connection.open(SelectionKey.OP_READ);
             }
@@ -244,14 +250,7 @@ public final class TcpClient {
             if (timer != null) {
                 timer.cancel();
             }
-            if (key != null) {
-                key.cancel();
-            }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // The connect already failed; the close failing adds nothing.
-            }
+            channel.close(); // the connect already failed; the close failing adds nothing
             result.reject(e instanceof EventideException ee ? ee
                     : new EventideException("connect to " + addr + " failed: " + e.getMessage(), e));
         }

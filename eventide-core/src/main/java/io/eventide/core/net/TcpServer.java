@@ -1,6 +1,8 @@
 package io.eventide.core.net;
 
 import io.eventide.core.EventLoop;
+import io.eventide.core.internal.io.Sock;
+import io.eventide.core.internal.io.Transports;
 import io.eventide.core.EventideException;
 import io.eventide.core.LoopClosedException;
 import io.eventide.core.LoopGroup;
@@ -11,10 +13,7 @@ import io.eventide.core.tls.TlsStats;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -165,15 +164,10 @@ public final class TcpServer {
     }
 
     private Listener bind(EventLoop loop, String host, int port, boolean reusePort) throws IOException {
-        ServerSocketChannel ch = ServerSocketChannel.open();
+        Sock ch = Transports.poller(loop).listen(new InetSocketAddress(host, port), options.backlog(), reusePort);
         try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (reusePort) {
-                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            }
-            ch.bind(new InetSocketAddress(host, port), options.backlog());
             Listener l = new Listener(loop, ch, reusePort);
-            l.key = loop.register(ch, SelectionKey.OP_ACCEPT, l);
+            ch.register(Transports.poller(loop), SelectionKey.OP_ACCEPT, l);
             synchronized (listeners) {
                 listeners.add(l);
             }
@@ -276,7 +270,7 @@ public final class TcpServer {
         }
     }
 
-    private void accepted(EventLoop acceptLoop, SocketChannel ch) {
+    private void accepted(EventLoop acceptLoop, Sock ch) {
         int start = options.reusePort() ? indexOf(acceptLoop) : Math.floorMod(rr.getAndIncrement(), perLoop.length);
         for (int i = 0; i < perLoop.length; i++) {
             PerLoop target = perLoop[(start + i) % perLoop.length];
@@ -315,12 +309,8 @@ public final class TcpServer {
         throw new IllegalStateException("not a loop of this server's group: " + loop);
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // Refusing a connection: if even close fails there is nobody to tell.
-        }
+    private static void closeQuietly(Sock ch) {
+        ch.close(); // refusing a connection: if even close fails there is nobody to tell
     }
 
     /** Per-loop bookkeeping: the connections a loop owns. Loop-confined except {@code count}. */
@@ -335,12 +325,12 @@ public final class TcpServer {
             this.loop = loop;
         }
 
-        void init(SocketChannel ch) {
+        void init(Sock ch) {
             Connection c = new Connection(loop, ch, options, this);
             try {
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+                ch.noDelay(options.noDelay());
                 if (options.keepAlive()) {
-                    ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                    ch.keepAlive(true);
                 }
                 c.open(SelectionKey.OP_READ);
             } catch (IOException e) {
@@ -399,23 +389,23 @@ public final class TcpServer {
     /** A bound listening socket registered on one loop. */
     private final class Listener implements IoHandler {
         private final EventLoop loop;
-        private final ServerSocketChannel channel;
-        private SelectionKey key;
+        private final Sock channel;
 
-        Listener(EventLoop loop, ServerSocketChannel channel, boolean reusePort) {
+        Listener(EventLoop loop, Sock channel, boolean reusePort) {
             this.loop = loop;
             this.channel = channel;
         }
 
         int port() {
-            return channel.socket().getLocalPort();
+            InetSocketAddress local = channel.localAddress();
+            return local == null ? -1 : local.getPort();
         }
 
         @Override
-        public void ready(SelectionKey k, int ops) {
+        public void ready(int ops) {
             // Accept a bounded batch per event so one busy listener cannot starve the loop's sockets.
             for (int i = 0; i < 64 && !closed; i++) {
-                SocketChannel ch;
+                Sock ch;
                 try {
                     ch = channel.accept();
                 } catch (IOException e) {
@@ -433,7 +423,7 @@ public final class TcpServer {
         /** Accepts what the kernel has queued (at most one backlog's worth), so closing resets nobody. */
         void acceptBacklog() {
             for (int i = 0; i < options.backlog() && channel.isOpen(); i++) {
-                SocketChannel ch;
+                Sock ch;
                 try {
                     ch = channel.accept();
                 } catch (IOException e) {
@@ -447,14 +437,7 @@ public final class TcpServer {
         }
 
         void closeChannel() {
-            if (key != null) {
-                key.cancel();
-            }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                System.getLogger("io.eventide.net").log(Level.DEBUG, "closing listener failed", e);
-            }
+            channel.close();
         }
 
         @Override

@@ -5,13 +5,13 @@ import io.eventide.core.DeadlineExceededException;
 import io.eventide.core.EventLoop;
 import io.eventide.core.OverloadException;
 import io.eventide.core.Timer;
+import io.eventide.core.internal.io.Sock;
 import io.eventide.core.tls.TlsException;
 import io.eventide.core.tls.TlsInfo;
 import io.eventide.core.tls.internal.SniKeyManager;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ final class TlsLayer implements WriteQueue.Sink {
     private static final int FILE_CHUNK = 16 * 1024;
 
     private final EventLoop loop;
-    private final SocketChannel channel;
+    private final Sock channel;
     private final SSLEngine engine;
     private final Wire wire;
     private final TlsCounters counters;
@@ -80,7 +80,7 @@ final class TlsLayer implements WriteQueue.Sink {
     private int packetSize = 32 * 1024;
     private boolean tls12;
 
-    TlsLayer(Wire wire, SocketChannel channel, SSLEngine engine, Duration handshakeTimeout, TlsCounters counters,
+    TlsLayer(Wire wire, Sock channel, SSLEngine engine, Duration handshakeTimeout, TlsCounters counters,
             String host, Consumer<TlsInfo> onHandshake) {
         this.wire = wire;
         this.loop = wire.loop();

@@ -1,6 +1,8 @@
 package io.eventide.core.net;
 
 import io.eventide.core.EventLoop;
+import io.eventide.core.internal.io.Sock;
+import io.eventide.core.internal.io.Transports;
 import io.eventide.core.spi.IoHandler;
 import io.eventide.core.tls.TlsInfo;
 import java.io.IOException;
@@ -8,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
@@ -59,12 +60,11 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     }
 
     private final EventLoop loop;
-    private final SocketChannel channel;
+    private final Sock channel;
     private final TcpOptions options;
     private final WriteQueue queue;
     private final IdleTimer idle;
     private final Events events;
-    private SelectionKey key;
     private int interest;
     private long bytesRead;
     private long bytesWritten;
@@ -80,7 +80,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     private boolean client;
     private final ByteBuffer[] one = new ByteBuffer[1];
 
-    Wire(EventLoop loop, SocketChannel channel, TcpOptions options, IdleTimer idle, Events events) {
+    Wire(EventLoop loop, Sock channel, TcpOptions options, IdleTimer idle, Events events) {
         this.loop = loop;
         this.channel = channel;
         this.options = options;
@@ -91,15 +91,13 @@ final class Wire implements IoHandler, WriteQueue.Sink {
 
     void open(int ops) throws IOException {
         interest = ops;
-        key = loop.register(channel, ops, this);
+        channel.register(Transports.poller(loop), ops, this);
     }
 
-    void adopt(SelectionKey k, int ops) {
+    void adopt(int ops) {
         client = true; // adopted from a connector: a client's connection
-        key = k;
         interest = ops;
-        k.attach(this);
-        k.interestOps(ops);
+        channel.handOver(this, ops);
     }
 
     /** Puts TLS in front of the socket and starts the handshake. Right after open/adopt. */
@@ -203,7 +201,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     /** Zero copy from the page cache to the socket. */
     @Override
     public long transfer(FileChannel file, long position, long count) throws IOException {
-        long n = file.transferTo(position, count, channel);
+        long n = channel.transferFrom(file, position, count);
         written(n);
         return n;
     }
@@ -255,7 +253,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     // Reading and flow control
 
     @Override
-    public void ready(SelectionKey k, int ops) {
+    public void ready(int ops) {
         if ((ops & SelectionKey.OP_CONNECT) != 0) {
             return; // handled by TcpClient's connector, which owns the key until connected
         }
@@ -401,9 +399,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     private void setInterest(int ops) {
         if (ops != interest && !closed) {
             interest = ops;
-            if (key.isValid()) {
-                key.interestOps(ops);
-            }
+            channel.interest(ops);
         }
     }
 
@@ -457,14 +453,7 @@ final class Wire implements IoHandler, WriteQueue.Sink {
         }
         closed = true;
         idle.stop();
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // The socket is gone either way; a failing close has nothing left to tell the peer.
-        }
+        channel.close();
         queue.release(cause);
         if (tls != null) {
             tls.release();
@@ -518,10 +507,6 @@ final class Wire implements IoHandler, WriteQueue.Sink {
     }
 
     InetSocketAddress address(boolean remote) {
-        try {
-            return (InetSocketAddress) (remote ? channel.getRemoteAddress() : channel.getLocalAddress());
-        } catch (IOException e) {
-            return null;
-        }
+        return remote ? channel.remoteAddress() : channel.localAddress();
     }
 }

@@ -3,9 +3,9 @@ package io.eventide.core.spi;
 import java.nio.channels.SelectionKey;
 
 /**
- * What a transport attaches to a channel registered on an {@link io.eventide.core.EventLoop}: the
- * loop calls it when the channel is ready. TCP connections, listeners and HTTP connections are
- * {@code IoHandler}s.
+ * What a transport attaches to a socket registered on an {@link io.eventide.core.EventLoop}: the
+ * loop calls it when the socket is ready. TCP connections, listeners and HTTP connections are
+ * {@code IoHandler}s. The same handlers run on either {@link io.eventide.core.Transport}.
  *
  * <p><b>Threading:</b> loop-confined. Every method is called on the owning loop's thread, one at a
  * time; implementations need no locks for their own state.
@@ -13,12 +13,12 @@ import java.nio.channels.SelectionKey;
 public interface IoHandler {
 
     /**
-     * The channel is ready for the operations in {@code readyOps}.
+     * The socket is ready for the operations in {@code readyOps}: level semantics on every
+     * transport, so a handler that leaves bytes unread while still interested is called again.
      *
-     * @param key the key the channel was registered with
-     * @param readyOps the ready set ({@link SelectionKey#OP_READ} etc.)
+     * @param readyOps the ready set ({@link SelectionKey#OP_READ} etc.), within the interest set
      */
-    void ready(SelectionKey key, int readyOps);
+    void ready(int readyOps);
 
     /**
      * The loop is shutting down and the channel must be released now. Called at most once, after

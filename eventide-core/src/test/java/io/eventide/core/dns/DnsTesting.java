@@ -24,8 +24,8 @@ final class DnsTesting implements AutoCloseable {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     DnsTesting(String name) {
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix(name)
-                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix(name)
+                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         loop = group.loop(0);
     }
 

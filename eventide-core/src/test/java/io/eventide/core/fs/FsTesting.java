@@ -24,8 +24,8 @@ final class FsTesting implements AutoCloseable {
 
     FsTesting(String name) {
         outstandingBefore = BufferPool.outstandingTotal();
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix(name)
-                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix(name)
+                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         loop = group.loop(0);
         fs = FileSystem.of(loop);
     }

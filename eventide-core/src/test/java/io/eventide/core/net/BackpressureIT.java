@@ -48,8 +48,8 @@ class BackpressureIT {
 
     @Test
     void slowReaderPausesAndResumesTheWriterAndEveryByteArrives() throws Exception {
-        serverGroup = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("bp-server").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
-        clientGroup = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("bp-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        serverGroup = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("bp-server").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
+        clientGroup = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("bp-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         TcpOptions options = TcpOptions.defaults().watermarks(HIGH, LOW);
         CompletableFuture<Writer> writerDone = new CompletableFuture<>();
         CompletableFuture<Void> firstPause = new CompletableFuture<>();

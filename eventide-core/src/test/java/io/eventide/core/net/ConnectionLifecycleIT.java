@@ -57,8 +57,8 @@ class ConnectionLifecycleIT {
 
     @BeforeEach
     void startGroups() {
-        serverGroup = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("life-server").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
-        clientGroup = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("life-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        serverGroup = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("life-server").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
+        clientGroup = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("life-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         clientLoop = clientGroup.loop(0);
     }
 
@@ -469,7 +469,7 @@ class ConnectionLifecycleIT {
     @Test
     void aGracefulCloseAsksEachConnectionOnceEvenWithOneListenerPerLoop() throws Exception {
         serverGroup.close(Duration.ofSeconds(5)).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        serverGroup = LoopGroup.create(LoopOptions.defaults().loops(2).namePrefix("life-server2").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        serverGroup = LoopGroup.create(LoopOptions.builder().loops(2).namePrefix("life-server2").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         Map<Long, AtomicInteger> asked = new ConcurrentHashMap<>();
         Semaphore opened = new Semaphore(0);
         TcpServer server = listen(TcpOptions.defaults().reusePort(true), conn -> {

@@ -44,9 +44,9 @@ class HappyEyeballsIT {
 
     @BeforeEach
     void start() {
-        servers = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("he-server"));
-        clients = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("he-client")
-                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        servers = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("he-server").build());
+        clients = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("he-client")
+                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         loop = clients.loop(0);
     }
 

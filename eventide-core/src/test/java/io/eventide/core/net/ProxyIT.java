@@ -48,9 +48,9 @@ class ProxyIT {
 
     @BeforeEach
     void startGroups() {
-        proxyGroup = LoopGroup.create(LoopOptions.defaults().loops(2).namePrefix("proxy").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
-        backendGroup = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("backend").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
-        clientGroup = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("proxy-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        proxyGroup = LoopGroup.create(LoopOptions.builder().loops(2).namePrefix("proxy").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
+        backendGroup = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("backend").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
+        clientGroup = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("proxy-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
     }
 
     @AfterEach

@@ -32,8 +32,8 @@ class TcpClientIT {
 
     @BeforeEach
     void startGroup() {
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("client-it")
-                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("client-it")
+                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         loop = group.loop(0);
     }
 

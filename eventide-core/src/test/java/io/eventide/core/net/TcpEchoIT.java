@@ -53,8 +53,8 @@ class TcpEchoIT {
     @ParameterizedTest(name = "reusePort={0}")
     @ValueSource(booleans = {false, true})
     void fiveThousandConcurrentConnectionsEchoEveryByte(boolean reusePort) throws Exception {
-        serverGroup = LoopGroup.create(LoopOptions.defaults().loops(2).namePrefix("echo-server").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
-        clientGroup = LoopGroup.create(LoopOptions.defaults().loops(2).namePrefix("echo-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        serverGroup = LoopGroup.create(LoopOptions.builder().loops(2).namePrefix("echo-server").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
+        clientGroup = LoopGroup.create(LoopOptions.builder().loops(2).namePrefix("echo-client").onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         TcpOptions options = TcpOptions.defaults().reusePort(reusePort);
 
         Semaphore serverOpened = new Semaphore(0);

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link NanoClock} that moves only when a test says so (mini-redis's {@code time::pause}): timer
  * tests never sleep and never depend on how fast the machine is. Install it with
- * {@code LoopOptions.defaults().clock(clock)}; move it with {@link #advance(EventLoop, Duration)}.
+ * {@code LoopOptions.builder().clock(clock).build()}; move it with {@link #advance(EventLoop, Duration)}.
  *
  * <p>While the clock stands still, every timer scheduled in one callback gets exactly the same
  * deadline, which is how ties are made on purpose.

@@ -227,7 +227,7 @@ class TlsPeersIT {
     void slowHandshakesTimeOutAndCostANormalClientNothing() throws Exception {
         ManualClock clock = new ManualClock();
         group.close(Duration.ofSeconds(5)).join();
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).clock(clock));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).clock(clock).build());
         TcpServer server = server(ServerTls.of(CERTS.keys("server")).handshakeTimeout(Duration.ofSeconds(10)));
         byte[] clientHelloStart = {22, 3, 1, 0, (byte) 200, 1}; // a record header promising 200 bytes, then silence
         List<Socket> slow = new ArrayList<>();

@@ -42,8 +42,8 @@ class BlockingRoutesIT {
 
     @BeforeEach
     void start() {
-        group = LoopGroup.create(LoopOptions.defaults().loops(1).namePrefix("blocking-it").onBlocked(watchdog::add)
-                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add));
+        group = LoopGroup.create(LoopOptions.builder().loops(1).namePrefix("blocking-it").onBlocked(watchdog::add)
+                .onUncaught(uncaught::add).onUnhandledRejection(uncaught::add).build());
         server = HttpServer.create(group, HttpOptions.defaults());
     }
 

@@ -19,7 +19,7 @@ public final class WsTestServer implements AutoCloseable {
     }
 
     public static WsTestServer start(Consumer<HttpServer> routes) {
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(2));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(2).build());
         HttpServer server = HttpServer.create(group, HttpOptions.defaults());
         routes.accept(server);
         server.listen("127.0.0.1", 0).join();

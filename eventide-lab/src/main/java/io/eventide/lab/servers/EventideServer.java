@@ -28,7 +28,7 @@ public final class EventideServer {
     public static void main(String[] args) {
         int port = Env.get("PORT", 8080);
         int loops = Env.get("EVENTIDE_LOOPS", Runtime.getRuntime().availableProcessors());
-        LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(loops));
+        LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(loops).build());
         HttpServer app = HttpServer.create(group, HttpOptions.builder()
                 .tcp(TcpOptions.defaults().backlog(Workload.BACKLOG))
                 .headerTimeout(Duration.ofSeconds(10)).keepAliveTimeout(Duration.ofSeconds(Workload.IDLE_TIMEOUT_SECONDS))

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code stallAt} to {@code /fast} is held for {@code stallMillis}.
  */
 final class FixedDelayServer implements AutoCloseable {
-    private final LoopGroup group = LoopGroup.create(LoopOptions.defaults().loops(1));
+    private final LoopGroup group = LoopGroup.create(LoopOptions.builder().loops(1).build());
     private final HttpServer server;
     private final AtomicLong fast = new AtomicLong();
 

@@ -5,12 +5,13 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
+import io.eventide.core.internal.io.Sock;
+import io.eventide.core.internal.io.Transports;
 import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
@@ -27,8 +28,7 @@ public final class TcpQuery implements IoHandler {
     private final ByteBuffer out;
     private final ByteBuffer lenBuf = ByteBuffer.allocate(2);
     private ByteBuffer body;
-    private SocketChannel channel;
-    private SelectionKey key;
+    private Sock channel;
     private Timer timer;
 
     private TcpQuery(EventLoop loop, InetSocketAddress server, byte[] query) {
@@ -54,10 +54,9 @@ public final class TcpQuery implements IoHandler {
 
     private void start(Duration timeout) {
         try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
+            channel = Transports.poller(loop).openStream(server.getAddress());
             boolean connected = channel.connect(server);
-            key = loop.register(channel, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, this);
+            channel.register(Transports.poller(loop), connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, this);
             timer = loop.setTimeout(timeout, () -> fail(new DeadlineExceededException("no TCP answer from " + server
                     + " within " + timeout.toMillis() + " ms")));
         } catch (IOException | RuntimeException e) {
@@ -66,15 +65,15 @@ public final class TcpQuery implements IoHandler {
     }
 
     @Override
-    public void ready(SelectionKey k, int ops) {
+    public void ready(int ops) {
         try {
             if ((ops & SelectionKey.OP_CONNECT) != 0 && channel.finishConnect()) {
-                key.interestOps(SelectionKey.OP_WRITE);
+                channel.interest(SelectionKey.OP_WRITE);
             }
-            if ((ops & SelectionKey.OP_WRITE) != 0 || key.interestOps() == SelectionKey.OP_WRITE) {
+            if ((ops & SelectionKey.OP_WRITE) != 0 || channel.interest() == SelectionKey.OP_WRITE) {
                 channel.write(out);
                 if (!out.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ);
+                    channel.interest(SelectionKey.OP_READ);
                 }
                 return;
             }
@@ -114,15 +113,8 @@ public final class TcpQuery implements IoHandler {
         if (timer != null) {
             timer.cancel();
         }
-        if (key != null) {
-            key.cancel();
-        }
         if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // The answer is in, or the query failed already: the close adds nothing.
-            }
+            channel.close(); // the answer is in, or the query failed already: the close adds nothing
         }
     }
 

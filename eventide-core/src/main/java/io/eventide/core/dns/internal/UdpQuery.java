@@ -5,14 +5,13 @@ import io.eventide.core.EventLoop;
 import io.eventide.core.EventideException;
 import io.eventide.core.Promise;
 import io.eventide.core.Timer;
+import io.eventide.core.internal.io.Sock;
+import io.eventide.core.internal.io.Transports;
 import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 
@@ -35,8 +34,7 @@ public final class UdpQuery implements IoHandler {
     private final InetSocketAddress server;
     private final int id;
     private final Promise<byte[]> result;
-    private DatagramChannel channel;
-    private SelectionKey key;
+    private Sock channel;
     private Timer timer;
 
     private UdpQuery(EventLoop loop, InetSocketAddress server, int id) {
@@ -62,11 +60,9 @@ public final class UdpQuery implements IoHandler {
 
     private void start(byte[] query, Duration timeout) {
         try {
-            channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            channel.configureBlocking(false);
+            channel = Transports.poller(loop).openDatagram(server.getAddress());
             channel.connect(server);
-            key = loop.register(channel, SelectionKey.OP_READ, this);
+            channel.register(Transports.poller(loop), SelectionKey.OP_READ, this);
             channel.write(ByteBuffer.wrap(query)); // a datagram goes whole or not at all
             timer = loop.setTimeout(timeout, () -> fail(new DeadlineExceededException("no answer from " + server
                     + " within " + timeout.toMillis() + " ms")));
@@ -76,7 +72,7 @@ public final class UdpQuery implements IoHandler {
     }
 
     @Override
-    public void ready(SelectionKey k, int readyOps) {
+    public void ready(int readyOps) {
         ByteBuffer buf = loop.readBuffer();
         try {
             while (!result.isDone()) {
@@ -110,15 +106,8 @@ public final class UdpQuery implements IoHandler {
         if (timer != null) {
             timer.cancel();
         }
-        if (key != null) {
-            key.cancel();
-        }
         if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // Closing a UDP socket: nothing was in flight that closing could lose.
-            }
+            channel.close(); // a UDP socket: nothing was in flight that closing could lose
         }
     }
 

@@ -1,19 +1,30 @@
-package io.eventide.core.internal;
+package io.eventide.core.internal.io;
 
+import io.eventide.core.internal.LoopStats;
+import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Set;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * One loop's {@link Selector}: registration, the poll with its timeout, and the wakeup protocol
+ * The NIO transport's {@link Poller}: one loop's {@link Selector}: registration, the poll with its timeout, and the wakeup protocol
  * that lets any thread rouse a sleeping loop without a wakeup storm on a busy one.
  *
  * <p>Wakeups: before a blocking select the loop publishes {@code SLEEPING} and re-checks its task
@@ -32,7 +43,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading:</b> loop-confined, except {@link #wakeup()} (any thread).
  */
-public final class NioPoller {
+public final class NioPoller implements Poller {
     private static final System.Logger LOG = System.getLogger("io.eventide");
     private static final int AWAKE = 0;
     private static final int SLEEPING = 1;
@@ -52,13 +63,15 @@ public final class NioPoller {
      * @param hasTasks whether the loop's task queue holds work (read before sleeping)
      * @param dispatch called for every ready key, from inside select
      */
-    public NioPoller(String loopName, LoopStats stats, BooleanSupplier hasTasks, Consumer<SelectionKey> dispatch) {
+    public NioPoller(String loopName, LoopStats stats, BooleanSupplier hasTasks, Dispatch dispatch) {
         this.loopName = loopName;
         this.stats = stats;
         this.hasTasks = hasTasks;
         this.dispatch = key -> {
             stats.idleEnd();
-            dispatch.accept(key);
+            if (key.isValid()) {
+                dispatch.ready((IoHandler) key.attachment(), key.readyOps());
+            }
         };
         try {
             this.selector = Selector.open();
@@ -68,6 +81,8 @@ public final class NioPoller {
     }
 
     /**
+     * Registers a channel of the caller's own (for {@code EventLoop.register}).
+     *
      * @param channel a channel, switched to non-blocking mode here
      * @param ops interest set
      * @param attachment the handler dispatched when the channel is ready
@@ -79,11 +94,7 @@ public final class NioPoller {
         return channel.register(selector, ops, attachment);
     }
 
-    /**
-     * Polls once: dispatches ready keys, waiting at most {@code timeoutNanos} for one.
-     *
-     * @param timeoutNanos 0 for a non-blocking poll, negative to wait until an event or a wakeup
-     */
+    @Override
     public void poll(long timeoutNanos) {
         try {
             if (timeoutNanos == 0) {
@@ -111,7 +122,7 @@ public final class NioPoller {
         }
     }
 
-    /** Wakes the loop if it sleeps in select. Any thread. */
+    @Override
     public void wakeup() {
         // get() first keeps a busy loop's producers from bouncing the cache line with getAndSet.
         if (wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
@@ -131,21 +142,55 @@ public final class NioPoller {
         }
     }
 
-    /** @return the registered keys, including ones being cancelled */
-    public Set<SelectionKey> keys() {
-        return selector.keys();
+    @Override
+    public int registered() {
+        return selector.keys().size();
     }
 
-    /** @return whether the selector is still open */
+    @Override
+    public List<IoHandler> handlers() {
+        List<IoHandler> hs = new ArrayList<>();
+        for (SelectionKey k : selector.keys().toArray(new SelectionKey[0])) {
+            if (k.isValid() && k.attachment() instanceof IoHandler h) {
+                hs.add(h);
+            }
+        }
+        return hs;
+    }
+
+    @Override
     public boolean isOpen() {
         return selector.isOpen();
     }
 
-    /**
-     * Closes every channel still open, then the selector. At loop termination.
-     *
-     * @return how many channels were still open: closed here bluntly, by no handler
-     */
+    @Override
+    public Sock openStream(InetAddress remote) throws IOException {
+        return new NioSock(SocketChannel.open());
+    }
+
+    @Override
+    public Sock openDatagram(InetAddress remote) throws IOException {
+        return new NioSock(DatagramChannel.open(remote instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET));
+    }
+
+    @Override
+    public Sock listen(InetSocketAddress local, int backlog, boolean reusePort) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(local, backlog);
+            return new NioSock(ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
     public int close() {
         int open = 0;
         for (SelectionKey k : selector.keys()) {
