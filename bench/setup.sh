@@ -4,6 +4,7 @@
 #   node      present on the machine, else apt-get install nodejs
 #   Eventide  ./eventide build
 #   Netty     bench/netty (standalone Maven project) -> bench/netty/target/netty-hello.jar
+#             (bench.NettyHello for bench/http, bench.NettyEcho for bench/tcp)
 # Then: bench/http/run.sh
 set -uo pipefail
 

@@ -18,6 +18,9 @@ for line in open(sys.argv[1]):
         elif 'write' in stack.split(';')[-6:].__str__() or 'write' in leaf: key='kernel+libc: write/writev'
         elif 'read' in leaf or 'read0' in stack or 'Read' in leaf: key='kernel+libc: read'
         else: key='native other: '+leaf[:40]
+    elif java and java[-1].startswith(('jdk/internal/foreign','java/lang/foreign')):
+        # the native transport's FFM work in Java: downcall stubs, memory segment access
+        key='JDK FFM (Java): '+java[-1].rsplit('.',1)[0].split('/')[-1]
     elif inner.startswith('sun/nio') or inner.startswith('java/nio') or inner.startswith('jdk/internal/misc') or inner.startswith('java/util/concurrent/locks'):
         key='JDK NIO (Java): '+inner.rsplit('.',1)[0].split('/')[-1]
     elif inner.startswith('io/eventide'):

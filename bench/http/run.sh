@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # HTTP benchmark: Eventide (examples/Bench.java, one loop) vs Node.js http (bench/node/plaintext.js)
-# vs Netty 4.2 native epoll (bench/netty, one event loop), side by side in one run.
+# vs Netty 4.2 native epoll (bench/netty, one event loop), side by side in one run; optionally also
+# Eventide on its native epoll transport (server name eventide-native).
 #
 #   bench/setup.sh && bench/http/run.sh [--quick] [--rounds N] [--duration S] [--servers "eventide node netty"]
 #                                       [--hold-conns N] [--quiet-wait S] [--max-retry N] [--budget-minutes M]
 #                                       [--eventide-ref REF] [--tls]
+#
+# Servers (--servers, default "eventide node netty"; any subset, in any order):
+#   eventide         examples/Bench.java on Eventide's default transport (the JDK's NIO Selector)
+#   eventide-native  the same Bench.java, jars and flags, plus -Deventide.core.transport=epoll
+#                    --enable-native-access=ALL-UNNAMED: Eventide's epoll transport (FFM). Its loop
+#                    thread is checked with a thread dump at start (transport.tsv); if it still waits in
+#                    the JDK's Selector (an eventide-core without that transport ignores the property),
+#                    the log and the summary say so.
+#   node             bench/node/plaintext.js
+#   netty            bench/netty (netty-hello.jar), native epoll, one event loop
+# The four-way comparison (about 4/3 of the default run's time):
+#   bench/http/run.sh --servers "eventide eventide-native netty node"
 #
 # Each server is pinned to core 0 (taskset -c 0; every JVM thread inherits it), wrk and the other
 # load generators to core 1. Rounds are interleaved: every round starts each server afresh (in a
@@ -51,7 +64,7 @@ SCHEME=http
 SERVER_CORE=0
 CLIENT_CORE=1
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) ROUNDS=1; DURATION=3; WARMUP=2; CELL_WARMUP=1; QUIET_WAIT=5; MAX_RETRY=0; shift ;;
@@ -71,6 +84,13 @@ done
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+read -r -a SERVER_LIST <<<"$SERVERS"
+(( ${#SERVER_LIST[@]} )) || die "--servers is empty"
+for srv in "${SERVER_LIST[@]}"; do
+  case "$srv" in eventide|eventide-native|node|netty) ;; *) die "unknown server '$srv' (eventide eventide-native node netty)" ;; esac
+done
+has_server() { [[ " $SERVERS " == *" $1 "* ]]; }
 
 command -v wrk >/dev/null || die "wrk not found: run bench/setup.sh"
 command -v node >/dev/null || die "node not found: run bench/setup.sh"
@@ -103,7 +123,8 @@ fi
 # By default the working tree is built (./eventide build); with --eventide-ref REF, the committed
 # tree of REF (git archive) is built apart under the results directory, so that uncommitted work
 # in a shared checkout is not measured.
-if [[ " $SERVERS " == *" eventide "* ]]; then
+# eventide-native runs the same snapshot with BENCH_NATIVE_OPTS (lib.sh) added.
+if has_server eventide || has_server eventide-native; then
   if [[ -n "$EVENTIDE_REF" ]]; then
     EV_ROOT="$OUT/eventide-src"
     mkdir -p "$EV_ROOT"
@@ -137,7 +158,7 @@ if [[ " $SERVERS " == *" eventide "* ]]; then
   cp "$EV_ROOT/examples/Bench.java" "$OUT/eventide/Bench.java"
 fi
 NETTY_JAR="$ROOT/bench/netty/target/netty-hello.jar"
-if [[ " $SERVERS " == *" netty "* && ! -f "$NETTY_JAR" ]]; then
+if has_server netty && [[ ! -f "$NETTY_JAR" ]]; then
   die "$NETTY_JAR missing: run bench/setup.sh"
 fi
 
@@ -152,10 +173,12 @@ fi
   echo "netty: $(sed -n 's:.*<netty.version>\(.*\)</netty.version>.*:\1:p' "$ROOT/bench/netty/pom.xml")"
   echo "open files limit: $(ulimit -n)"
   echo "eventide: ${EVENTIDE_REF:-working tree} $(head -1 "$OUT/eventide-source.txt" 2>/dev/null)"
+  has_server eventide-native && echo "eventide-native: eventide plus ${BENCH_NATIVE_OPTS[*]}"
   echo "options: rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s cell-warmup=${CELL_WARMUP}s hold=$HOLD_CONNS servers='$SERVERS'"
 } | tee "$OUT/machine.txt" >&2
 
 printf 'round\tserver\tcell\tstatus\trps\trequests\tp50_ms\tp99_ms\terrors\tcpu_us_per_req\tserver_cpu_pct\tcore0_other_pct\tcore1_busy_pct\tattempts\n' >"$OUT/results.tsv"
+printf 'round\tserver\ttransport\tloop_thread_waits_in\n' >"$OUT/transport.tsv"
 printf 'round\tserver\tconns\tok\terrors\tstill_open\trss_before_kib\trss_after_kib\tkib_per_conn\theap_kib_per_conn\n' >"$OUT/hold.tsv"
 
 SERVER_PID=""
@@ -208,6 +231,10 @@ start_server() { # name port
       PORT="$port" EVENTIDE_LOOPS=1 "${PIN_SERVER[@]}" \
         "$JAVA" "${JVM_OPTS[@]}" -cp "$EVENTIDE_CP" "$OUT/eventide/Bench.java" >"$log" 2>&1 &
       ;;
+    eventide-native)
+      PORT="$port" EVENTIDE_LOOPS=1 "${PIN_SERVER[@]}" \
+        "$JAVA" "${JVM_OPTS[@]}" "${BENCH_NATIVE_OPTS[@]}" -cp "$EVENTIDE_CP" "$OUT/eventide/Bench.java" >"$log" 2>&1 &
+      ;;
     node)
       PORT="$port" NODE_KEEPALIVE_MS=120000 "${PIN_SERVER[@]}" \
         node -r "$HERE/node-keepalive.js" "$ROOT/bench/node/plaintext.js" >"$log" 2>&1 &
@@ -224,6 +251,22 @@ start_server() { # name port
     sleep 0.2
   done
   kill -0 "$SERVER_PID" 2>/dev/null || { SERVER_PID=""; log "$name exited at start: $(tail -5 "$log")"; return 1; }
+  if [[ "$name" == eventide* ]]; then check_transport "$name"; fi
+}
+
+# Which transport the Eventide server's loop runs on (a thread dump while it is idle, jcmd on core
+# 1): recorded in transport.tsv; a warning when eventide-native is on NIO or eventide is not.
+check_transport() { # server
+  local t frame=""
+  t="$(bench_loop_transport "$SERVER_PID" "$JDK" "$CLIENT_CORE")"
+  [[ "$t" == *$'\t'* ]] && { frame="${t#*$'\t'}"; t="${t%%$'\t'*}"; }
+  printf '%s\t%s\t%s\t%s\n' "$ROUND" "$1" "$t" "$frame" >>"$OUT/transport.tsv"
+  case "$1/$t" in
+    eventide-native/nio) log " warning: eventide-native runs on NIO (its loop waits in the JDK's Selector): this eventide-core ignores -Deventide.core.transport=epoll" ;;
+    eventide/native) log " warning: eventide's loop does not wait in the JDK's Selector ($frame)" ;;
+    */unknown) log " $1: could not tell its transport (no thread dump)" ;;
+    *) log " $1: transport $t${frame:+ (loop waits in $frame)}" ;;
+  esac
 }
 
 stop_server() {
@@ -317,7 +360,8 @@ jvm_live_heap_kib() { # pid log-file
 }
 
 hold() { # server: HOLD_CONNS idle keep-alive connections, RSS before and after
-  local srv="$1" file="$OUT/r$ROUND-$srv-hold.txt"
+  local srv="$1"
+  local file="$OUT/r$ROUND-$srv-hold.txt"
   sleep 2
   wait_quiet
   local before after heap_before="" heap_after=""
@@ -357,8 +401,11 @@ hold() { # server: HOLD_CONNS idle keep-alive connections, RSS before and after
   log "  $srv hold-$HOLD_CONNS: RSS $((before / 1024)) -> $((after / 1024)) MiB, $per KiB/conn (live Java heap $heap_per KiB/conn); 200s $ok, errors $errs, still open $still"
 }
 
-read -r -a SERVER_LIST <<<"$SERVERS"
-PORT_BASE=$((20000 + RANDOM % 20000))
+# Server ports below the ephemeral range: wrk's 10,000 client sockets (and their TIME_WAIT) take
+# ports in that range, and a server port among them fails to bind (EADDRINUSE).
+read -r EPHEMERAL_LO _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LO=32768
+(( EPHEMERAL_LO > 12000 )) || EPHEMERAL_LO=32768
+PORT_BASE=$((10000 + RANDOM % (EPHEMERAL_LO - 12000)))
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
   # rotate the order each round so no server always runs first or last
   order=()

@@ -1,5 +1,7 @@
 // Summarizes a bench/http/run.sh results directory: node bench/http/summarize.js DIR
-// Reads DIR/results.tsv and DIR/hold.tsv, prints markdown tables (medians, min-max, ratios).
+// Reads DIR/results.tsv, DIR/hold.tsv and DIR/transport.tsv, prints markdown tables (medians,
+// min-max, ratios). With eventide-native in the run, a second ratio table compares it with
+// Eventide on NIO, Node and Netty.
 'use strict';
 const fs = require('fs');
 const dir = process.argv[2];
@@ -28,8 +30,8 @@ const CELLS = [
   ['https-c1000', 'HTTPS plaintext, keep-alive, 1,000 connections'],
   ['handshake-c32', 'HTTPS, a new connection and TLS handshake per request (req/s = handshakes/s), 32 connections'],
 ];
-const SERVERS = ['eventide', 'node', 'netty'];
-const NAMES = { eventide: 'Eventide', node: 'Node.js', netty: 'Netty' };
+const SERVERS = ['eventide', 'eventide-native', 'node', 'netty'];
+const NAMES = { eventide: 'Eventide', 'eventide-native': 'Eventide native epoll', node: 'Node.js', netty: 'Netty' };
 const stats = {};
 for (const [cell] of CELLS) {
   for (const srv of SERVERS) {
@@ -60,13 +62,33 @@ for (const [cell, label] of CELLS) {
     out.push(`| ${label} | ${NAMES[srv]} | ${fmtInt(s.rps)} (${fmtInt(s.min)}-${fmtInt(s.max)}) | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.cpu, 2)} | ${fmt(s.util, 0)} | ${fmt(s.other, 0)} | ${s.errors}${s.failed ? ` (+${s.failed} failed runs)` : ''} |`);
   }
 }
-out.push('');
-out.push('| cell | req/s Eventide/Node | p99 Eventide/Node | req/s Eventide/Netty | CPU/req Eventide/Node | CPU/req Eventide/Netty |');
-out.push('|---|---|---|---|---|---|');
-for (const [cell, label] of CELLS) {
-  const e = stats[cell + '/eventide'], n = stats[cell + '/node'], t = stats[cell + '/netty'];
-  if (!e) continue;
-  out.push(`| ${label} | ${ratio(e.rps, n && n.rps)} | ${ratio(e.p99, n && n.p99)} | ${ratio(e.rps, t && t.rps)} | ${ratio(e.cpu, n && n.cpu)} | ${ratio(e.cpu, t && t.cpu)} |`);
+const ran = (srv) => Object.keys(stats).some((k) => k.endsWith('/' + srv));
+if (ran('eventide')) {
+  out.push('');
+  out.push('| cell | req/s Eventide/Node | p99 Eventide/Node | req/s Eventide/Netty | CPU/req Eventide/Node | CPU/req Eventide/Netty |');
+  out.push('|---|---|---|---|---|---|');
+  for (const [cell, label] of CELLS) {
+    const e = stats[cell + '/eventide'], n = stats[cell + '/node'], t = stats[cell + '/netty'];
+    if (!e) continue;
+    out.push(`| ${label} | ${ratio(e.rps, n && n.rps)} | ${ratio(e.p99, n && n.p99)} | ${ratio(e.rps, t && t.rps)} | ${ratio(e.cpu, n && n.cpu)} | ${ratio(e.cpu, t && t.cpu)} |`);
+  }
+}
+
+if (ran('eventide-native')) {
+  out.push('');
+  out.push('| cell | req/s native/NIO | CPU/req native/NIO | p99 native/NIO | req/s native/Node | p99 native/Node | CPU/req native/Node | req/s native/Netty | CPU/req native/Netty |');
+  out.push('|---|---|---|---|---|---|---|---|---|');
+  for (const [cell, label] of CELLS) {
+    const v = stats[cell + '/eventide-native'], e = stats[cell + '/eventide'], n = stats[cell + '/node'], t = stats[cell + '/netty'];
+    if (!v) continue;
+    out.push(`| ${label} | ${ratio(v.rps, e && e.rps)} | ${ratio(v.cpu, e && e.cpu)} | ${ratio(v.p99, e && e.p99)} | ${ratio(v.rps, n && n.rps)} | ${ratio(v.p99, n && n.p99)} | ${ratio(v.cpu, n && n.cpu)} | ${ratio(v.rps, t && t.rps)} | ${ratio(v.cpu, t && t.cpu)} |`);
+  }
+  // "native" = Eventide's epoll transport, "NIO" = Eventide on the JDK's Selector (server eventide).
+  const onNio = readTsv(`${dir}/transport.tsv`).filter((r) => r.server === 'eventide-native' && r.transport === 'nio');
+  if (onNio.length) {
+    out.push('');
+    out.push(`**Warning:** in ${onNio.length} round(s) eventide-native ran on NIO (its loop thread waited in the JDK's Selector: this eventide-core ignores \`-Deventide.core.transport=epoll\`), so its "native" columns measure NIO. See transport.tsv.`);
+  }
 }
 
 const holds = readTsv(`${dir}/hold.tsv`);
