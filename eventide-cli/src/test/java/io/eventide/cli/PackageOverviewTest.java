@@ -19,13 +19,15 @@ class PackageOverviewTest {
         List<Path> packages = new java.util.ArrayList<>();
         try (Stream<Path> modules = Files.list(root)) {
             for (Path m : modules.filter(m -> m.getFileName().toString().startsWith("eventide-")).sorted().toList()) {
-                Path main = m.resolve("src/main/java");
-                if (!Files.isDirectory(main)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.walk(main)) {
-                    files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().equals("module-info.java"))
-                            .map(Path::getParent).distinct().sorted().forEach(packages::add);
+                for (String source : new String[] {"src/main/java", "src/main/java22"}) {
+                    Path main = m.resolve(source);
+                    if (!Files.isDirectory(main)) {
+                        continue;
+                    }
+                    try (Stream<Path> files = Files.walk(main)) {
+                        files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().equals("module-info.java"))
+                                .map(Path::getParent).distinct().sorted().forEach(packages::add);
+                    }
                 }
             }
         }

@@ -15,6 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -169,6 +174,36 @@ class TransportIT {
                 assertThat(back).isEqualTo(payload);
             }
             drained.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aFileRegionArrivesByteForByte(Transport t, @TempDir Path dir) throws Exception {
+        // sendfile(2) on epoll (the suite opens FileChannel's descriptor to it), transferTo on NIO;
+        // a region that starts inside the file and is larger than a socket buffer.
+        LoopGroup clients = group(t, "file-client-" + t, Duration.ofMillis(100));
+        EventLoop loop = clients.loop(0);
+        byte[] content = new byte[3 << 20];
+        new java.util.Random(42).nextBytes(content);
+        Path file = Files.write(dir.resolve("region.bin"), content);
+        int from = 1000;
+        try (ServerSocket peer = new ServerSocket(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+            CompletableFuture<Throwable> sent = new CompletableFuture<>();
+            loop.execute(() -> TcpClient.connect(loop, "127.0.0.1", peer.getLocalPort()).whenComplete((c, e) -> {
+                if (e != null) {
+                    sent.complete(e);
+                    return;
+                }
+                c.sendFile(ch, from, content.length - from, sent::complete);
+                c.end();
+            }));
+            try (Socket s = peer.accept(); InputStream in = s.getInputStream()) {
+                byte[] back = in.readAllBytes();
+                assertThat(back).isEqualTo(java.util.Arrays.copyOfRange(content, from, content.length));
+            }
+            assertThat(sent.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("sendFile's completion").isNull();
         }
     }
 

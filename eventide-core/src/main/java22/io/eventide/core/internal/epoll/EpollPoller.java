@@ -70,6 +70,8 @@ public final class EpollPoller implements Poller {
     final MemorySegment errno;
     /** iovec array for gathering writes. */
     final MemorySegment iov;
+    /** sendfile's in/out offset. */
+    final MemorySegment fileOffset;
     /** Bounce buffer for sending files (pread, then write). */
     final java.nio.ByteBuffer scratch;
     /** The base addresses of the direct buffers this loop moved last (pooled, so mostly hits). */
@@ -108,6 +110,7 @@ public final class EpollPoller implements Poller {
         this.drain = arena.allocate(JAVA_LONG);
         this.iov = arena.allocate(16L * Native.IOV_MAX, 8);
         this.scratch = arena.allocate(SCRATCH_SIZE, 8).asByteBuffer();
+        this.fileOffset = arena.allocate(JAVA_LONG);
         wakeValue.set(JAVA_LONG, 0, 1L);
         try {
             epfd = (int) Native.EPOLL_CREATE1.invokeExact(errno, Native.EPOLL_CLOEXEC);

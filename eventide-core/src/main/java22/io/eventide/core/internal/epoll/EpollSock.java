@@ -253,7 +253,12 @@ final class EpollSock implements Sock {
 
     @Override
     public long transferFrom(FileChannel file, long position, long count) throws IOException {
-        // FileChannel keeps its descriptor to itself, so no sendfile(2): read into the loop's
+        ensureOpen();
+        int in = FileDescriptors.of(file);
+        if (in >= 0) {
+            return sendfile(in, position, count);
+        }
+        // The channel's descriptor is not ours to read (FileDescriptors): read into the loop's
         // bounce buffer and write that. Bytes read but not written are read again next time.
         ByteBuffer scratch = poller.scratch.clear();
         scratch.limit((int) Math.min(scratch.capacity(), count));
@@ -263,6 +268,31 @@ final class EpollSock implements Sock {
         }
         scratch.flip();
         return write(scratch);
+    }
+
+    private long sendfile(int in, long position, long count) throws IOException {
+        MemorySegment err = poller.errno;
+        MemorySegment offset = poller.fileOffset;
+        while (true) {
+            offset.set(JAVA_LONG, 0, position);
+            long n;
+            try {
+                n = (long) Native.SENDFILE.invokeExact(err, fd, in, offset, Math.min(count, Integer.MAX_VALUE));
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            int e = Native.errno(err);
+            if (e == Native.EAGAIN) {
+                writable = false;
+                return 0;
+            }
+            if (e != Native.EINTR) {
+                throw Native.exception(e, "sendfile");
+            }
+        }
     }
 
     @Override

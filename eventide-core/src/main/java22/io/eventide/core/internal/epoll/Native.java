@@ -91,6 +91,9 @@ final class Native {
      *  AArch64), for direct buffers whose address is known: no segment to allocate per call. */
     static final MethodHandle READ_AT = bind("read", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     static final MethodHandle WRITE_AT = bind("write", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    /** sendfile(out, in, off_t *offset, count): the offset is passed and advanced by the kernel. */
+    static final MethodHandle SENDFILE = bind("sendfile", true,
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITEV = bind("writev", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     static final MethodHandle ACCEPT4 = bind("accept4", true,
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
