@@ -1,5 +1,6 @@
 package io.eventide.cli;
 
+import io.eventide.core.LoopOptions;
 import io.eventide.core.Transport;
 import io.eventide.core.net.TcpOptions;
 import io.eventide.core.tls.ServerTls;
@@ -194,9 +195,13 @@ public final class HostConfig {
         return (int) number("admission.max-worker-queue");
     }
 
-    /** @return how the loops poll and move socket I/O */
+    /**
+     * @return how the loops poll and move socket I/O: the key if it was set anywhere, else the
+     *     JVM-wide {@code eventide.core.transport} that {@code LoopOptions} reads (NIO by default)
+     */
     public Transport transport() {
-        return Transport.parse(get("transport"));
+        return origin("transport").equals("default") ? LoopOptions.defaults().transport()
+                : Transport.parse(get("transport"));
     }
 
     /** @return the watchdog's threshold */

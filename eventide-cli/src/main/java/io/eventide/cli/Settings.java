@@ -55,8 +55,7 @@ public final class Settings {
             s("admission.max-lag-ms", Kind.MILLIS, "200", "shed new requests (503 + Retry-After) while the loop lags more"),
             s("admission.max-worker-queue", Kind.COUNT, "768", "shed new requests while more offloaded tasks wait"),
             s("blocked-threshold-ms", Kind.MILLIS, "100", "the watchdog reports a callback that holds a loop longer"),
-            // Default: the JVM-wide eventide.core.transport, which LoopOptions reads too.
-            choice("transport", System.getProperty("eventide.core.transport", "nio"), "how the loops poll and move socket I/O: nio (the JDK selector, any platform) "
+            choice("transport", "nio", "how the loops poll and move socket I/O: nio (the JDK selector, any platform) "
                     + "or epoll (Linux, JDK 22+, through the Foreign Function & Memory API; docs/design/event-loop.md)",
                     "nio", "epoll"),
             choice("cluster.sticky", "off", "under eventide cluster, keep a client on one worker: by cookie eventide_worker, "

@@ -40,8 +40,11 @@ class HostConfigTest {
     }
 
     @Test
-    void theTransportIsNioUnlessEpollIsAskedForAndNothingElseIsAccepted() {
-        assertThat(HostConfig.of(Map.of()).transport()).isEqualTo(io.eventide.core.Transport.NIO);
+    void theTransportIsTheJvmsDefaultUnlessTheKeyChoosesAndNothingElseIsAccepted() {
+        // Unset, it is what LoopOptions would choose: NIO, or the suite's epoll run's property.
+        assertThat(HostConfig.of(Map.of()).transport()).isEqualTo(io.eventide.core.Transport.parse(
+                System.getProperty("eventide.core.transport", "nio")));
+        assertThat(HostConfig.of(Map.of("transport", "nio")).transport()).isEqualTo(io.eventide.core.Transport.NIO);
         assertThat(HostConfig.of(Map.of("transport", "epoll")).transport()).isEqualTo(io.eventide.core.Transport.EPOLL);
         assertThatThrownBy(() -> HostConfig.of(Map.of("transport", "kqueue"))).hasMessageContaining("transport");
     }

@@ -209,6 +209,28 @@ class TransportIT {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void aServerOnTheIpv4WildcardAnswersIpv6ClientsToo(Transport t) throws Exception {
+        // The JDK binds 0.0.0.0 as a dual-stack [::]; the epoll transport bound an IPv4-only
+        // socket, so a client whose "localhost" is ::1 was refused (found in review).
+        LoopGroup servers = group(t, "wild-" + t, Duration.ofMillis(100));
+        TcpServer server = TcpServer.create(servers, TcpOptions.defaults(), c -> {
+            c.write(ByteBuffer.wrap("hi".getBytes(US_ASCII)));
+            c.end();
+        });
+        server.listen("0.0.0.0", 0).join(Duration.ofSeconds(10));
+        try {
+            for (String client : new String[] {"127.0.0.1", "::1"}) {
+                try (Socket s = new Socket(client, server.port())) {
+                    assertThat(new String(s.getInputStream().readAllBytes(), US_ASCII)).as(client).isEqualTo("hi");
+                }
+            }
+        } finally {
+            server.close().join(Duration.ofSeconds(10));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void aRefusedConnectFailsWithTheJdksMessage(Transport t) throws Exception {
         LoopGroup clients = group(t, "refused-" + t, Duration.ofMillis(100));
         EventLoop loop = clients.loop(0);

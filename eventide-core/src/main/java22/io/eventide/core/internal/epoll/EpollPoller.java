@@ -83,6 +83,8 @@ public final class EpollPoller implements Poller {
     private final AtomicInteger wakers = new AtomicInteger();
     private volatile boolean closing;
     private EpollSock[] slots = new EpollSock[256];
+    /** Bumped each time a slot is freed: an event for an earlier socket in that slot is stale. */
+    private int[] slotGeneration = new int[256];
     private int[] free = new int[256];
     private int freeCount;
     private int nextSlot;
@@ -112,24 +114,33 @@ public final class EpollPoller implements Poller {
         this.scratch = arena.allocate(SCRATCH_SIZE, 8).asByteBuffer();
         this.fileOffset = arena.allocate(JAVA_LONG);
         wakeValue.set(JAVA_LONG, 0, 1L);
+        int ep = -1;
+        int ev = -1;
         try {
-            epfd = (int) Native.EPOLL_CREATE1.invokeExact(errno, Native.EPOLL_CLOEXEC);
-            if (epfd < 0) {
+            ep = (int) Native.EPOLL_CREATE1.invokeExact(errno, Native.EPOLL_CLOEXEC);
+            if (ep < 0) {
                 throw Native.exception(Native.errno(errno), "epoll_create1");
             }
-            eventFd = (int) Native.EVENTFD.invokeExact(errno, 0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
-            if (eventFd < 0) {
+            ev = (int) Native.EVENTFD.invokeExact(errno, 0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
+            if (ev < 0) {
                 throw Native.exception(Native.errno(errno), "eventfd");
             }
-            ctl(eventFd, Native.EPOLLIN | Native.EPOLLET, WAKE_DATA);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open epoll for " + loopName, e);
+            ctl(ep, ev, Native.EPOLLIN | Native.EPOLLET, WAKE_DATA);
         } catch (Throwable t) {
-            throw new IllegalStateException("cannot open epoll for " + loopName, t);
+            if (ep >= 0) {
+                EpollSock.closeFd(ep);
+            }
+            if (ev >= 0) {
+                EpollSock.closeFd(ev);
+            }
+            throw t instanceof IOException e ? new UncheckedIOException("cannot open epoll for " + loopName, e)
+                    : new IllegalStateException("cannot open epoll for " + loopName, t);
         }
+        epfd = ep;
+        eventFd = ev;
     }
 
-    private void ctl(int fd, int flags, long data) throws IOException {
+    private void ctl(int ep, int fd, int flags, long data) throws IOException {
         if (Native.PACKED_EVENTS) {
             ctlEvent.set(JAVA_INT, 0, flags);
             ctlEvent.set(ValueLayout.JAVA_LONG_UNALIGNED, EVENT_DATA_OFFSET, data);
@@ -139,7 +150,7 @@ public final class EpollPoller implements Poller {
         }
         int r;
         try {
-            r = (int) Native.EPOLL_CTL.invokeExact(errno, epfd, Native.EPOLL_CTL_ADD, fd, ctlEvent);
+            r = (int) Native.EPOLL_CTL.invokeExact(errno, ep, Native.EPOLL_CTL_ADD, fd, ctlEvent);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -177,13 +188,20 @@ public final class EpollPoller implements Poller {
         } else {
             if (nextSlot == slots.length) {
                 slots = Arrays.copyOf(slots, slots.length * 2);
+                slotGeneration = Arrays.copyOf(slotGeneration, slotGeneration.length * 2);
             }
             slot = nextSlot++;
         }
+        int generation = slotGeneration[slot];
+        try {
+            ctl(epfd, s.fd, Native.EPOLLIN | Native.EPOLLOUT | Native.EPOLLRDHUP | Native.EPOLLET,
+                    ((long) generation << 32) | slot);
+        } catch (IOException | RuntimeException e) {
+            free(slot);
+            throw e;
+        }
         s.slot = slot;
-        s.generation++;
-        ctl(s.fd, Native.EPOLLIN | Native.EPOLLOUT | Native.EPOLLRDHUP | Native.EPOLLET,
-                ((long) s.generation << 32) | slot);
+        s.generation = generation;
         slots[slot] = s;
         registered++;
     }
@@ -192,13 +210,18 @@ public final class EpollPoller implements Poller {
     void remove(EpollSock s) {
         if (s.slot >= 0 && slots[s.slot] == s) {
             slots[s.slot] = null;
-            if (freeCount == free.length) {
-                free = Arrays.copyOf(free, free.length * 2);
-            }
-            free[freeCount++] = s.slot;
+            free(s.slot);
             registered--;
         }
         s.slot = -1;
+    }
+
+    private void free(int slot) {
+        slotGeneration[slot]++;
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, free.length * 2);
+        }
+        free[freeCount++] = slot;
     }
 
     /** Puts a socket whose handler has work left on the ready list. Loop thread. */
@@ -227,7 +250,14 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void poll(long timeoutNanos) {
-        if (readyCount > 0) {
+        // The sockets left with work by the previous poll; whatever this poll's events leave goes
+        // to the next one, so a busy socket gets one turn per poll, like every other.
+        int carried = readyCount;
+        if (carried > 0) {
+            EpollSock[] batch = ready;
+            ready = serving;
+            serving = batch;
+            readyCount = 0;
             timeoutNanos = 0;
         }
         int n;
@@ -273,7 +303,7 @@ public final class EpollPoller implements Poller {
             }
             fire(s);
         }
-        serveReadyList();
+        serveCarried(carried);
     }
 
     private int epollWait(int ms) {
@@ -293,15 +323,8 @@ public final class EpollPoller implements Poller {
         return n;
     }
 
-    private void serveReadyList() {
-        int n = readyCount;
-        if (n == 0) {
-            return;
-        }
-        EpollSock[] batch = ready;
-        ready = serving;
-        serving = batch;
-        readyCount = 0;
+    private void serveCarried(int n) {
+        EpollSock[] batch = serving;
         for (int i = 0; i < n; i++) {
             EpollSock s = batch[i];
             batch[i] = null;

@@ -8,6 +8,7 @@ import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
@@ -50,6 +51,7 @@ final class EpollSock implements Sock {
     /** Where connect() went (for messages, and a datagram socket's peer). */
     private InetSocketAddress remote;
     private InetSocketAddress peer;
+    private boolean sendfileBroken;
 
     private EpollSock(EpollPoller poller, int fd, boolean stream) {
         this.poller = poller;
@@ -63,8 +65,31 @@ final class EpollSock implements Sock {
 
     static EpollSock listen(EpollPoller poller, InetSocketAddress local, int backlog, boolean reusePort)
             throws IOException {
-        EpollSock s = open(poller, local.getAddress() instanceof Inet6Address ? Native.AF_INET6 : Native.AF_INET,
-                Native.SOCK_STREAM);
+        if (local.getAddress() != null && local.getAddress().isAnyLocalAddress()
+                && !(local.getAddress() instanceof Inet6Address)) {
+            // 0.0.0.0: dual-stack [::] with IPV6_V6ONLY off, as the JDK binds it, so that IPv6
+            // clients are served too; IPv4 only where the system has no IPv6.
+            EpollSock s;
+            try {
+                s = open(poller, Native.AF_INET6, Native.SOCK_STREAM);
+            } catch (IOException noIpv6) {
+                return listenOn(open(poller, Native.AF_INET, Native.SOCK_STREAM), local, backlog, reusePort);
+            }
+            try {
+                SocketCalls.setOption(s.fd, Native.IPPROTO_IPV6, Native.IPV6_V6ONLY, false);
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            return listenOn(s, new InetSocketAddress(InetAddress.getByAddress(new byte[16]), local.getPort()), backlog,
+                    reusePort);
+        }
+        return listenOn(open(poller, local.getAddress() instanceof Inet6Address ? Native.AF_INET6 : Native.AF_INET,
+                Native.SOCK_STREAM), local, backlog, reusePort);
+    }
+
+    private static EpollSock listenOn(EpollSock s, InetSocketAddress local, int backlog, boolean reusePort)
+            throws IOException {
         try {
             SocketCalls.bindAndListen(s.fd, local, backlog, reusePort);
             return s;
@@ -254,9 +279,13 @@ final class EpollSock implements Sock {
     @Override
     public long transferFrom(FileChannel file, long position, long count) throws IOException {
         ensureOpen();
-        int in = FileDescriptors.of(file);
+        int in = sendfileBroken ? -1 : FileDescriptors.of(file);
         if (in >= 0) {
-            return sendfile(in, position, count);
+            long n = sendfile(in, position, count);
+            if (n >= 0) {
+                return n;
+            }
+            sendfileBroken = true; // EINVAL/ENOSYS: this file or socket cannot; copy from now on
         }
         // The channel's descriptor is not ours to read (FileDescriptors): read into the loop's
         // bounce buffer and write that. Bytes read but not written are read again next time.
@@ -289,6 +318,9 @@ final class EpollSock implements Sock {
                 writable = false;
                 return 0;
             }
+            if (e == Native.EINVAL || e == Native.ENOSYS) {
+                return -1;
+            }
             if (e != Native.EINTR) {
                 throw Native.exception(e, "sendfile");
             }
@@ -310,7 +342,11 @@ final class EpollSock implements Sock {
             throw Native.exception(e, "connect to " + remote);
         }
         peer = SocketCalls.address(fd, true);
-        return peer != null; // null: ENOTCONN, still connecting
+        if (peer == null) {
+            writable = false; // still connecting (a stale event said otherwise): wait for the real edge
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -373,7 +409,10 @@ final class EpollSock implements Sock {
 
     @Override
     public InetSocketAddress localAddress() {
-        if (local == null && open) {
+        if (!open) {
+            return null; // as NIO: and the descriptor number may already be someone else's
+        }
+        if (local == null) {
             local = SocketCalls.address(fd, false);
         }
         return local;
@@ -381,7 +420,10 @@ final class EpollSock implements Sock {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        if (peer == null && open) {
+        if (!open) {
+            return null;
+        }
+        if (peer == null) {
             peer = SocketCalls.address(fd, true); // a connected peer never changes: asked once
         }
         return peer != null ? peer : stream ? null : remote;

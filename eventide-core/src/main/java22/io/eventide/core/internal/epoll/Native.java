@@ -52,6 +52,8 @@ final class Native {
     static final int SO_REUSEPORT = 15;
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
     static final int SHUT_WR = 1;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLLIN = 0x1;
@@ -64,6 +66,8 @@ final class Native {
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
     static final int EINTR = 4;
+    static final int EINVAL = 22;
+    static final int ENOSYS = 38;
     static final int EAGAIN = 11;
     static final int EPIPE = 32;
     static final int EADDRINUSE = 98;
@@ -91,8 +95,10 @@ final class Native {
      *  AArch64), for direct buffers whose address is known: no segment to allocate per call. */
     static final MethodHandle READ_AT = bind("read", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     static final MethodHandle WRITE_AT = bind("write", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    /** sendfile(out, in, off_t *offset, count): the offset is passed and advanced by the kernel. */
-    static final MethodHandle SENDFILE = bind("sendfile", true,
+    /** sendfile(out, in, off_t *offset, count): the offset is passed and advanced by the kernel.
+     *  Not critical: a file not in the page cache makes it wait for the disk, and a critical call
+     *  would hold every other thread's safepoint (GC) for that long. */
+    static final MethodHandle SENDFILE = bind("sendfile", false,
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITEV = bind("writev", true, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     static final MethodHandle ACCEPT4 = bind("accept4", true,
@@ -206,15 +212,21 @@ final class Native {
         int family = from.get(JAVA_SHORT, 0);
         int port = Short.toUnsignedInt(from.get(SHORT_BE, 2));
         byte[] raw;
+        int scope = 0;
         if (family == AF_INET) {
             raw = from.asSlice(4, 4).toArray(ValueLayout.JAVA_BYTE);
         } else if (family == AF_INET6) {
             raw = from.asSlice(8, 16).toArray(ValueLayout.JAVA_BYTE);
+            scope = from.get(JAVA_INT.withByteAlignment(1), 24);
         } else {
             return null;
         }
         try {
-            return new InetSocketAddress(InetAddress.getByAddress(raw), port);
+            InetAddress ip = InetAddress.getByAddress(raw); // an IPv4-mapped address comes back IPv4
+            if (scope != 0 && ip instanceof Inet6Address) {
+                ip = Inet6Address.getByAddress(null, raw, scope); // link-local: keep the interface
+            }
+            return new InetSocketAddress(ip, port);
         } catch (UnknownHostException e) {
             return null; // cannot happen for 4 or 16 bytes
         }
