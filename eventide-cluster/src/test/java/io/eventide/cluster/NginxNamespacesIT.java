@@ -68,8 +68,15 @@ class NginxNamespacesIT {
             String access = Files.readString(dir.resolve("access.log"));
             assertThat(access.lines().filter(l -> l.startsWith("502 ") || l.startsWith("504 ")).toList()).as("502/504 in access.log").isEmpty();
             assertThat(access).as("both hosts served").contains("10." + net + ".1.2:8080", "10." + net + ".2.2:8080");
+            // An idle keep-alive connection the draining host closes can cross a request nginx has
+            // just written on it: HTTP/1.1's unavoidable race (RFC 9112 §9.3.1), which nginx answers
+            // by retrying an idempotent request on the other host (proxy_next_upstream error). It
+            // was seen twice in about thirty runs. Such a line is allowed for a GET, which the client
+            // outcomes above show was answered; for anything else it would be a lost request.
             String errors = Files.readString(dir.resolve("error.log"));
-            assertThat(errors).as("nginx error.log").doesNotContain("upstream prematurely closed").doesNotContain("reset by peer");
+            assertThat(errors.lines().filter(l -> l.contains("upstream prematurely closed") || l.contains("reset by peer"))
+                    .filter(l -> !l.contains("request: \"GET ")).toList())
+                    .as("nginx error.log: a closed or reset upstream under a request nginx may not retry").isEmpty();
             nginx.process.toHandle().destroy();
         } finally {
             cleanUp();
