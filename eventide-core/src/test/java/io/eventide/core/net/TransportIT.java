@@ -11,7 +11,6 @@ import io.eventide.core.LoopOptions;
 import io.eventide.core.Transport;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -81,21 +80,17 @@ class TransportIT {
         // connection would hang half-closed for good. Before the fix this hung on epoll.
         LoopGroup clients = group(t, "fin-client-" + t, Duration.ofSeconds(60));
         EventLoop loop = clients.loop(0);
-        try (ServerSocket peer = new ServerSocket()) {
-            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+        try (ServerSocket peer = peer()) {
             CountDownLatch peerDone = new CountDownLatch(1);
             CompletableFuture<String> got = new CompletableFuture<>();
             loop.execute(() -> {
-                TcpClient.connect(loop, "127.0.0.1", peer.getLocalPort()).whenComplete((c, e) -> {
-                    if (e != null) {
-                        got.completeExceptionally(e);
-                        return;
-                    }
+                connect(loop, peer, got, c -> {
                     StringBuilder sb = new StringBuilder();
                     c.onData(b -> sb.append(US_ASCII.decode(b)));
                     c.onEnd(() -> sb.append("|end"));
                     c.onClose(cause -> got.complete(sb.toString()));
                 });
+                // Queued after the connect's own task, so the SYN is out before the loop is held.
                 loop.execute(() -> awaitUninterruptibly(peerDone)); // blocking-ok: the test holds the loop on purpose
             });
             try (Socket s = peer.accept()) {
@@ -113,32 +108,35 @@ class TransportIT {
     @EnumSource(Transport.class)
     void bytesThatArrivedWhilePausedAreReadOnResume(Transport t) throws Exception {
         // Paused, the socket's edge passes unread; resuming must read what is there without a new
-        // edge (epoll would never raise one: nothing more arrives).
-        LoopGroup clients = group(t, "pause-client-" + t, Duration.ofMillis(100));
+        // edge (epoll would never raise one: nothing more arrives). The loop is held until the
+        // peer has written (a generous watchdog threshold: holding it is the point); two
+        // immediates later (an immediate queued by an immediate runs after the next poll) the
+        // poll has seen the bytes arrive while paused, and the connection is resumed.
+        LoopGroup clients = group(t, "pause-client-" + t, Duration.ofSeconds(60));
         EventLoop loop = clients.loop(0);
-        try (ServerSocket peer = new ServerSocket()) {
-            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+        try (ServerSocket peer = peer()) {
             CompletableFuture<Connection> connected = new CompletableFuture<>();
             CompletableFuture<String> got = new CompletableFuture<>();
-            loop.execute(() -> TcpClient.connect(loop, "127.0.0.1", peer.getLocalPort()).whenComplete((c, e) -> {
-                if (e != null) {
-                    connected.completeExceptionally(e);
-                    return;
-                }
+            connectOnLoop(loop, peer, connected, c -> {
                 c.pause();
                 c.onData(b -> got.complete(US_ASCII.decode(b).toString()));
                 connected.complete(c);
-            }));
+            });
             try (Socket s = peer.accept()) {
                 Connection c = connected.get(WAIT_SECONDS, TimeUnit.SECONDS);
+                CountDownLatch written = new CountDownLatch(1);
+                CompletableFuture<Boolean> readWhilePaused = new CompletableFuture<>();
+                loop.execute(() -> {
+                    awaitUninterruptibly(written); // blocking-ok: the test holds the loop on purpose
+                    loop.setImmediate(() -> loop.setImmediate(() -> {
+                        readWhilePaused.complete(got.isDone());
+                        c.resume();
+                    }));
+                });
                 s.getOutputStream().write("late".getBytes(US_ASCII));
                 s.getOutputStream().flush();
-                // Let the bytes land in the paused socket (a round trip through the loop), then resume.
-                CompletableFuture<Void> landed = new CompletableFuture<>();
-                loop.execute(() -> loop.setTimeout(20, () -> landed.complete(null)));
-                landed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-                assertThat(got).isNotDone();
-                loop.execute(c::resume);
+                written.countDown();
+                assertThat(readWhilePaused.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("read while paused").isFalse();
                 assertThat(got.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("late");
                 loop.execute(c::close);
             }
@@ -156,18 +154,13 @@ class TransportIT {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i * 31 + (i >>> 13));
         }
-        try (ServerSocket peer = new ServerSocket()) {
-            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+        try (ServerSocket peer = peer()) {
             CompletableFuture<Void> drained = new CompletableFuture<>();
-            loop.execute(() -> TcpClient.connect(loop, "127.0.0.1", peer.getLocalPort()).whenComplete((c, e) -> {
-                if (e != null) {
-                    drained.completeExceptionally(e);
-                    return;
-                }
+            connectOnLoop(loop, peer, drained, c -> {
                 c.onClose(cause -> drained.complete(null));
                 c.write(ByteBuffer.wrap(payload));
                 c.end();
-            }));
+            });
             try (Socket s = peer.accept(); InputStream in = s.getInputStream()) {
                 byte[] back = in.readAllBytes();
                 assertThat(back).hasSize(payload.length);
@@ -188,17 +181,12 @@ class TransportIT {
         new java.util.Random(42).nextBytes(content);
         Path file = Files.write(dir.resolve("region.bin"), content);
         int from = 1000;
-        try (ServerSocket peer = new ServerSocket(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+        try (ServerSocket peer = peer(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             CompletableFuture<Throwable> sent = new CompletableFuture<>();
-            loop.execute(() -> TcpClient.connect(loop, "127.0.0.1", peer.getLocalPort()).whenComplete((c, e) -> {
-                if (e != null) {
-                    sent.complete(e);
-                    return;
-                }
+            connectOnLoop(loop, peer, sent, c -> {
                 c.sendFile(ch, from, content.length - from, sent::complete);
                 c.end();
-            }));
+            });
             try (Socket s = peer.accept(); InputStream in = s.getInputStream()) {
                 byte[] back = in.readAllBytes();
                 assertThat(back).isEqualTo(java.util.Arrays.copyOfRange(content, from, content.length));
@@ -245,6 +233,29 @@ class TransportIT {
         CompletableFuture<Integer> left = new CompletableFuture<>();
         loop.execute(() -> left.complete(loop.registeredChannels()));
         assertThat(left.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("the failed socket is closed").isZero();
+    }
+
+    /** A blocking peer on 127.0.0.1, any port. */
+    private static ServerSocket peer() throws java.io.IOException {
+        return new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    }
+
+    /** Connects from {@code loop} to {@code peer} and runs {@code then} there; a failure fails {@code result}. */
+    private static void connectOnLoop(EventLoop loop, ServerSocket peer, CompletableFuture<?> result,
+            java.util.function.Consumer<Connection> then) {
+        loop.execute(() -> connect(loop, peer, result, then));
+    }
+
+    /** {@link #connectOnLoop}, called on the loop: the connect's own task is queued at once. */
+    private static void connect(EventLoop loop, ServerSocket peer, CompletableFuture<?> result,
+            java.util.function.Consumer<Connection> then) {
+        TcpClient.connect(loop, "127.0.0.1", peer.getLocalPort()).whenComplete((c, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                then.accept(c);
+            }
+        });
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -19,7 +19,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -27,11 +26,8 @@ import java.util.function.Consumer;
  * The NIO transport's {@link Poller}: one loop's {@link Selector}: registration, the poll with its timeout, and the wakeup protocol
  * that lets any thread rouse a sleeping loop without a wakeup storm on a busy one.
  *
- * <p>Wakeups: before a blocking select the loop publishes {@code SLEEPING} and re-checks its task
- * queue ({@code hasTasks}). A producer offers its task, then calls {@link #wakeup()}, which calls
- * {@code selector.wakeup()} only if it flips the state from {@code SLEEPING} to {@code AWAKE}. Either
- * the loop sees the task in its re-check or the producer sees {@code SLEEPING}: a task is never
- * stranded, and a busy loop costs its producers one volatile read.
+ * <p>Wakeups follow the {@link WakeGate}: {@link #wakeup()} calls {@code selector.wakeup()} only
+ * for the producer that finds the loop asleep.
  *
  * <p>Ready keys are dispatched straight from {@code Selector.select(Consumer, timeout)}: no selected
  * key set, no iterator garbage. The first dispatched key ends the idle period (handler time is busy
@@ -45,16 +41,13 @@ import java.util.function.Consumer;
  */
 public final class NioPoller implements Poller {
     private static final System.Logger LOG = System.getLogger("io.eventide");
-    private static final int AWAKE = 0;
-    private static final int SLEEPING = 1;
     private static final int SPIN_WARNING = 512;
 
     private final String loopName;
     private final Selector selector;
     private final LoopStats stats;
-    private final BooleanSupplier hasTasks;
+    private final WakeGate gate;
     private final Consumer<SelectionKey> dispatch;
-    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     private int prematureWakeups;
 
     /**
@@ -66,7 +59,7 @@ public final class NioPoller implements Poller {
     public NioPoller(String loopName, LoopStats stats, BooleanSupplier hasTasks, Dispatch dispatch) {
         this.loopName = loopName;
         this.stats = stats;
-        this.hasTasks = hasTasks;
+        this.gate = new WakeGate(hasTasks);
         this.dispatch = key -> {
             stats.idleEnd();
             if (key.isValid()) {
@@ -101,21 +94,17 @@ public final class NioPoller implements Poller {
                 selector.selectNow(dispatch);
                 return;
             }
-            wakeState.set(SLEEPING);
-            // Re-check after publishing SLEEPING: a producer that offered before this line is seen
-            // here; one that offers after it sees SLEEPING and calls wakeup(). Nothing is missed.
-            if (hasTasks.getAsBoolean()) {
-                wakeState.set(AWAKE);
+            if (!gate.trySleep()) {
                 selector.selectNow(dispatch);
                 return;
             }
-            long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+            long ms = Math.max(0, WakeGate.sleepMillis(timeoutNanos)); // select: 0 waits for ever
             long start = System.nanoTime();
             stats.idleStart();
             int n = selector.select(dispatch, ms);
             long slept = System.nanoTime() - start;
             stats.idleEnd();
-            wakeState.set(AWAKE);
+            gate.awake();
             detectSpin(n, ms, slept);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "select failed on loop " + loopName, e);
@@ -124,8 +113,7 @@ public final class NioPoller implements Poller {
 
     @Override
     public void wakeup() {
-        // get() first keeps a busy loop's producers from bouncing the cache line with getAndSet.
-        if (wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
+        if (gate.claimWakeup()) {
             selector.wakeup();
         }
     }
@@ -134,7 +122,7 @@ public final class NioPoller implements Poller {
         // A timeout is never shorter than the wait for the earliest timer, so returning before half
         // of it with nothing selected and no task queued is a wakeup for nothing.
         boolean premature = selected == 0 && ms > 1 && sleptNanos < TimeUnit.MILLISECONDS.toNanos(ms) / 2
-                && !hasTasks.getAsBoolean();
+                && !gate.hasTasks();
         prematureWakeups = premature ? prematureWakeups + 1 : 0;
         if (prematureWakeups == SPIN_WARNING) {
             LOG.log(Level.WARNING, "selector of loop " + loopName + " returned early " + SPIN_WARNING

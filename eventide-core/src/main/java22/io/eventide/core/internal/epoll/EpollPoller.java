@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.eventide.core.internal.LoopStats;
 import io.eventide.core.internal.io.Poller;
 import io.eventide.core.internal.io.Sock;
+import io.eventide.core.internal.io.WakeGate;
 import io.eventide.core.spi.IoHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -38,17 +38,14 @@ import java.util.function.BooleanSupplier;
  * kernel sees no {@code epoll_ctl} after the first: pausing, resuming and waiting to write cost no
  * system call.
  *
- * <p>Wake-ups follow {@code NioPoller}'s protocol (publish SLEEPING, re-check the task queue, a
- * producer writes the eventfd only if it flips the state), so a busy loop's producers cost one
- * volatile read.
+ * <p>Wake-ups follow the {@link WakeGate}: only the producer that finds the loop asleep writes the
+ * eventfd, so a busy loop's producers cost one volatile read.
  *
  * <p><b>Threading:</b> loop-confined, except {@link #wakeup()} and the {@code open} methods (any
  * thread).
  */
 public final class EpollPoller implements Poller {
     private static final System.Logger LOG = System.getLogger("io.eventide");
-    private static final int AWAKE = 0;
-    private static final int SLEEPING = 1;
     private static final int MAX_EVENTS = 512;
     private static final long WAKE_DATA = -1L;
     private static final int SCRATCH_SIZE = 64 * 1024;
@@ -56,7 +53,7 @@ public final class EpollPoller implements Poller {
 
     private final String loopName;
     private final LoopStats stats;
-    private final BooleanSupplier hasTasks;
+    private final WakeGate gate;
     private final Dispatch dispatch;
     /** Freed by the collector once the poller is gone: wakers on other threads may still hold it. */
     private final Arena arena = Arena.ofAuto();
@@ -78,10 +75,8 @@ public final class EpollPoller implements Poller {
     private final java.nio.ByteBuffer[] addressOf = new java.nio.ByteBuffer[ADDRESS_CACHE];
     private final long[] baseAddress = new long[ADDRESS_CACHE];
     private int nextAddress;
-    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     /** Wakers writing the eventfd right now: close waits for them before closing it. */
     private final AtomicInteger wakers = new AtomicInteger();
-    private volatile boolean closing;
     private EpollSock[] slots = new EpollSock[256];
     /** Bumped each time a slot is freed: an event for an earlier socket in that slot is stale. */
     private int[] slotGeneration = new int[256];
@@ -92,7 +87,8 @@ public final class EpollPoller implements Poller {
     private EpollSock[] ready = new EpollSock[64];
     private int readyCount;
     private EpollSock[] serving = new EpollSock[64];
-    private boolean closed;
+    /** Set at close; volatile for wakers on other threads, which must not write the eventfd after. */
+    private volatile boolean closed;
 
     /**
      * @param loopName for messages
@@ -103,7 +99,7 @@ public final class EpollPoller implements Poller {
     public EpollPoller(String loopName, LoopStats stats, BooleanSupplier hasTasks, Dispatch dispatch) {
         this.loopName = loopName;
         this.stats = stats;
-        this.hasTasks = hasTasks;
+        this.gate = new WakeGate(hasTasks);
         this.dispatch = dispatch;
         this.errno = Native.errnoSegment(arena);
         this.events = arena.allocate(EVENT_SIZE * MAX_EVENTS, 8);
@@ -264,18 +260,13 @@ public final class EpollPoller implements Poller {
         if (timeoutNanos == 0) {
             n = epollWait(0);
         } else {
-            wakeState.set(SLEEPING);
-            // Re-check after publishing SLEEPING, as NioPoller does: no task is ever stranded.
-            if (hasTasks.getAsBoolean()) {
-                wakeState.set(AWAKE);
+            if (!gate.trySleep()) {
                 n = epollWait(0);
             } else {
-                int ms = timeoutNanos < 0 ? -1
-                        : (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
                 stats.idleStart();
-                n = epollWait(ms);
+                n = epollWait((int) Math.min(Integer.MAX_VALUE, WakeGate.sleepMillis(timeoutNanos)));
                 stats.idleEnd();
-                wakeState.set(AWAKE);
+                gate.awake();
             }
         }
         for (int i = 0; i < n; i++) {
@@ -346,10 +337,10 @@ public final class EpollPoller implements Poller {
 
     @Override
     public void wakeup() {
-        if (wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
+        if (gate.claimWakeup()) {
             wakers.incrementAndGet();
             try {
-                if (!closing) { // never write to a closed descriptor: its number may be reused
+                if (!closed) { // never write to a closed descriptor: its number may be reused
                     long r = (long) Native.WRITE_NO_ERRNO.invokeExact(eventFd, wakeValue, 8L);
                     assert r == 8 || r < 0; // a full counter (EAGAIN) has woken the loop already
                 }
@@ -393,9 +384,10 @@ public final class EpollPoller implements Poller {
             }
         }
         closed = true;
-        closing = true;
         while (wakers.get() != 0) {
-            Thread.onSpinWait(); // a waker between its check of closing and its write: one syscall
+            // blocking-ok: at loop termination only, for a waker between its check of closed and
+            // its eventfd write, which is one system call away from done.
+            Thread.onSpinWait();
         }
         EpollSock.closeFd(eventFd);
         EpollSock.closeFd(epfd);

@@ -161,16 +161,32 @@ final class EpollSock implements Sock {
             if (n == 0) {
                 return stream ? -1 : 0;
             }
-            int e = Native.errno(err);
-            if (e == Native.EAGAIN) {
-                readable = false;
+            if (!again(Native.errno(err), true, "read")) {
                 return 0;
             }
-            if (e != Native.EINTR) {
-                throw !stream && e == Native.ECONNREFUSED
-                        ? new PortUnreachableException("ICMP port unreachable") : Native.exception(e, "read");
-            }
         }
+    }
+
+    /**
+     * A call answered -1: EINTR asks for another try; EAGAIN clears the readiness it contradicts;
+     * anything else is thrown, as the JDK's sockets throw it.
+     *
+     * @return true to call again, false if the socket has no more (EAGAIN)
+     */
+    private boolean again(int errno, boolean reading, String what) throws IOException {
+        if (errno == Native.EINTR) {
+            return true;
+        }
+        if (errno == Native.EAGAIN) {
+            if (reading) {
+                readable = false;
+            } else {
+                writable = false;
+            }
+            return false;
+        }
+        throw !stream && reading && errno == Native.ECONNREFUSED
+                ? new PortUnreachableException("ICMP port unreachable") : Native.exception(errno, what);
     }
 
     @Override
@@ -196,13 +212,8 @@ final class EpollSock implements Sock {
                 src.position(src.position() + (int) n);
                 return (int) n;
             }
-            int e = Native.errno(err);
-            if (e == Native.EAGAIN) {
-                writable = false;
+            if (!again(Native.errno(err), false, "write")) {
                 return 0;
-            }
-            if (e != Native.EINTR) {
-                throw Native.exception(e, "write");
             }
         }
     }
@@ -242,13 +253,8 @@ final class EpollSock implements Sock {
             if (n >= 0) {
                 break;
             }
-            int e = Native.errno(err);
-            if (e == Native.EAGAIN) {
-                writable = false;
+            if (!again(Native.errno(err), false, "writev")) {
                 return 0;
-            }
-            if (e != Native.EINTR) {
-                throw Native.exception(e, "writev");
             }
         }
         long left = n;
@@ -314,15 +320,11 @@ final class EpollSock implements Sock {
                 return n;
             }
             int e = Native.errno(err);
-            if (e == Native.EAGAIN) {
-                writable = false;
-                return 0;
-            }
             if (e == Native.EINVAL || e == Native.ENOSYS) {
                 return -1;
             }
-            if (e != Native.EINTR) {
-                throw Native.exception(e, "sendfile");
+            if (!again(e, false, "sendfile")) {
+                return 0;
             }
         }
     }
@@ -365,12 +367,8 @@ final class EpollSock implements Sock {
                 return new EpollSock(poller, c, true);
             }
             int e = Native.errno(err);
-            if (e == Native.EAGAIN) {
-                readable = false;
-                return null;
-            }
-            if (e != Native.EINTR && e != Native.ECONNABORTED) {
-                throw Native.exception(e, "accept");
+            if (e != Native.ECONNABORTED && !again(e, true, "accept")) {
+                return null; // ECONNABORTED: that one went away while queued; take the next
             }
         }
     }
